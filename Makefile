@@ -1,0 +1,94 @@
+# gpushim — build, test, install.
+#
+#   make                      build/libgpushim.so and build/gpushim
+#   make check                every test; ends with "N passed, N failed, N skipped"
+#   make check SANITIZE=address,undefined
+#   make bench                benchmark tables
+#   make demo                 gpushim run on this machine's CUDA toolkit
+#   make install PREFIX=/usr/local DESTDIR=
+
+CC       ?= cc
+BUILD    ?= build
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+SANITIZE ?=
+
+WARN     := -Wall -Wextra -Werror -Wshadow -Wvla -Wformat=2
+CFLAGS   ?= -O2 -g
+CFLAGS   += -std=gnu11 $(WARN) -Icommon -D_GNU_SOURCE -MMD -MP
+UNWIND_CFLAGS := -I/usr/include/x86_64-linux-gnu
+
+# The preloaded shim cannot carry AddressSanitizer: ASan must be the first
+# object loaded and its own dlopen interceptor makes itself the dlopen
+# caller, which breaks the RUNPATH semantics the shim exists to keep. The
+# shim gets the other sanitizers; its logic runs under ASan in the unit
+# tests (build/unit/*), which link the shim's objects into a program.
+ifneq ($(SANITIZE),)
+SAN_FLAGS      := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+SHIM_SANITIZE  := $(filter-out address,$(subst $(comma), ,$(SANITIZE)))
+SHIM_SAN_FLAGS := $(if $(strip $(SHIM_SANITIZE)),-fsanitize=$(subst $(space),$(comma),$(strip $(SHIM_SANITIZE))) -fno-sanitize-recover=all)
+endif
+comma := ,
+space := $(empty) $(empty)
+
+SHIM_SRC  := $(wildcard shim/*.c)
+SHIM_ASM  := $(wildcard shim/*.S)
+SHIM_OBJ  := $(SHIM_SRC:%.c=$(BUILD)/%.o) $(SHIM_ASM:%.S=$(BUILD)/%.o)
+# The shim's RUNPATH names a directory that can never hold a file
+# (/dev/null is not a directory). Its only effect: glibc does not search the
+# executable's RPATH when the shim itself is the dlopen caller (see
+# docs/how-it-works.md, "Who is the caller").
+SHIM_LDFLAGS := -shared -Wl,-z,now -Wl,-z,relro -Wl,--enable-new-dtags \
+                -Wl,-rpath,/dev/null/gpushim -Wl,--version-script=shim/exports.map
+SHIM_LIBS := -lunwind -lbsd -ldl -lpthread
+
+COLL_SRC  := $(wildcard collector/*.c)
+COLL_OBJ  := $(COLL_SRC:%.c=$(BUILD)/%.o)
+COLL_LIBS := -ljansson -lbsd
+
+all: $(BUILD)/libgpushim.so $(BUILD)/gpushim
+
+$(BUILD)/shim/%.o: shim/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(UNWIND_CFLAGS) -fPIC -fvisibility=hidden $(SHIM_SAN_FLAGS) -c $< -o $@
+
+$(BUILD)/shim/%.o: shim/%.S
+	@mkdir -p $(@D)
+	$(CC) -fPIC -c $< -o $@
+
+$(BUILD)/libgpushim.so: $(SHIM_OBJ) shim/exports.map
+	$(CC) $(SHIM_SAN_FLAGS) $(SHIM_LDFLAGS) -o $@ $(SHIM_OBJ) $(SHIM_LIBS)
+
+$(BUILD)/collector/%.o: collector/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(SAN_FLAGS) -c $< -o $@
+
+$(BUILD)/gpushim: $(COLL_OBJ)
+	$(CC) $(SAN_FLAGS) -o $@ $(COLL_OBJ) $(COLL_LIBS)
+
+-include $(wildcard $(BUILD)/*/*.d $(BUILD)/*/*/*.d)
+
+# Tests: fake GPU libraries, test programs and unit tests are built by
+# tests/build.mk; tests/run.sh runs them and prints the summary line.
+include tests/build.mk
+-include bench/build.mk
+
+check: all test-bins
+	@BUILD=$(BUILD) SANITIZE=$(SANITIZE) sh tests/run.sh
+
+demo: all
+	@sh examples/demo.sh
+
+clean:
+	rm -rf $(BUILD)
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/gpushim
+	install -m 0755 $(BUILD)/gpushim $(DESTDIR)$(PREFIX)/bin/gpushim
+	install -m 0644 $(BUILD)/libgpushim.so $(DESTDIR)$(PREFIX)/lib/gpushim/libgpushim.so
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/gpushim $(DESTDIR)$(PREFIX)/lib/gpushim/libgpushim.so
+	-rmdir $(DESTDIR)$(PREFIX)/lib/gpushim
+
+.PHONY: all check demo clean install uninstall test-bins bench
