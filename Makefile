@@ -39,7 +39,7 @@ SHIM_OBJ  := $(SHIM_SRC:%.c=$(BUILD)/%.o) $(SHIM_ASM:%.S=$(BUILD)/%.o)
 # executable's RPATH when the shim itself is the dlopen caller (see
 # docs/how-it-works.md, "Who is the caller").
 SHIM_LDFLAGS := -shared -Wl,-z,now -Wl,-z,relro -Wl,--enable-new-dtags \
-                -Wl,-rpath,/dev/null/gpushim -Wl,--version-script=shim/exports.map
+                -Wl,-rpath,/dev/null/gpushim
 SHIM_LIBS := -lunwind -lbsd -ldl -lpthread
 
 COLL_SRC  := $(wildcard collector/*.c)
@@ -56,7 +56,7 @@ $(BUILD)/shim/%.o: shim/%.S
 	@mkdir -p $(@D)
 	$(CC) -fPIC -c $< -o $@
 
-$(BUILD)/libgpushim.so: $(SHIM_OBJ) shim/exports.map
+$(BUILD)/libgpushim.so: $(SHIM_OBJ)
 	$(CC) $(SHIM_SAN_FLAGS) $(SHIM_LDFLAGS) -o $@ $(SHIM_OBJ) $(SHIM_LIBS)
 
 $(BUILD)/collector/%.o: collector/%.c

@@ -1,0 +1,311 @@
+/* The dl layer: dlopen, dlmopen, dlsym, dlvsym (reached through the
+ * trampolines in tramp.S), dlclose, dlerror, dlinfo. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdint.h>
+#include <string.h>
+#include <time.h>
+
+#include "dlerr.h"
+#include "guard.h"
+#include "ident.h"
+#include "init.h"
+#include "real.h"
+#include "record.h"
+#include "resolve.h"
+#include "stack.h"
+#include "watch.h"
+
+#define EXPORT __attribute__((visibility("default")))
+#define MAX_DEPS 32
+
+/* The argument registers as tramp.S saved them. */
+struct gs_regs {
+	uintptr_t rdi, rsi, rdx, rcx, r8, r9;
+};
+
+/* Hidden, called from tramp.S only. */
+void *gs_route_dlopen(struct gs_regs *r, void *caller);
+void *gs_route_dlmopen(struct gs_regs *r, void *caller);
+void *gs_route_dlsym(struct gs_regs *r, void *caller);
+void *gs_route_dlvsym(struct gs_regs *r, void *caller);
+
+static long long mono_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static void caller_path(const void *caller, char *buf, size_t size)
+{
+	Dl_info info;
+	void *map;
+
+	buf[0] = '\0';
+	if (gs_real.dladdr1(caller, &info, &map, 0) && info.dli_fname)
+		snprintf(buf, size, "%s", info.dli_fname[0] ? info.dli_fname : "(program)");
+}
+
+/* ---- dlopen / dlmopen ---- */
+
+static void record_open(const char *fn, long lmid, const char *name, int flags,
+			const struct gs_resolved *res, void *h, long long dur, const void *caller)
+{
+	int deps[MAX_DEPS], n_deps = 0, id = 0, i, code = 0;
+	const char *msg = NULL;
+	struct gs_rec r;
+
+	if (h) {
+		id = gs_ident_handle(h, "dlopen");
+		n_deps = gs_ident_scan("dep", deps, MAX_DEPS);
+	} else {
+		msg = gs_dlerr_take(&code);
+	}
+	gs_rec_begin(&r, "dlopen");
+	gs_rec_str(&r, "fn", fn);
+	gs_rec_str(&r, "name", name);
+	gs_rec_int(&r, "flags", flags);
+	if (lmid >= 0 || lmid < -1)
+		gs_rec_int(&r, "lmid", lmid);
+	gs_rec_str(&r, "caller", res->caller[0] ? res->caller : NULL);
+	gs_rec_bool(&r, "ok", h != NULL);
+	if (h) {
+		if (id)
+			gs_rec_int(&r, "lib", id);
+		gs_rec_str(&r, "how", res->how);
+		if (n_deps) {
+			gs_rec_open(&r, "deps", '[');
+			for (i = 0; i < n_deps; i++)
+				gs_rec_int(&r, NULL, deps[i]);
+			gs_rec_close(&r);
+		}
+	} else {
+		gs_rec_str(&r, "err", msg);
+		if (msg)
+			gs_rec_int(&r, "errno", code);
+		gs_candidates(&r, name, caller);
+	}
+	gs_rec_int(&r, "dur_ns", dur);
+	gs_stack_add(&r);
+	gs_rec_send(&r);
+}
+
+/* LMID -1 means plain dlopen. */
+static void *open_watched(long lmid, const char *name, int flags, const void *caller)
+{
+	struct gs_resolved res;
+	const char *use;
+	int err_in = errno, err_out;
+	long long t0, dur;
+	void *h;
+
+	gs_guard_enter();
+	gs_ident_scan("late", NULL, 0); /* what earlier unwatched loads brought */
+	gs_resolve(name, caller, &res);
+	gs_guard_leave();
+	use = res.path[0] ? res.path : name;
+	errno = err_in;
+	t0 = mono_ns();
+	/* Unguarded: constructors of what loads are the program's code. */
+	h = lmid == -1 ? gs_real.dlopen(use, flags) : gs_real.dlmopen(lmid, use, flags);
+	dur = mono_ns() - t0;
+	err_out = errno;
+	gs_guard_enter();
+	record_open(lmid == -1 ? "dlopen" : "dlmopen", lmid, name, flags, &res, h, dur, caller);
+	gs_guard_leave();
+	errno = err_out;
+	return h;
+}
+
+static void *gs_dlopen_watched(const char *name, int flags, const void *caller)
+{
+	return open_watched(-1, name, flags, caller);
+}
+
+static void *gs_dlmopen_watched(Lmid_t lmid, const char *name, int flags, const void *caller)
+{
+	return open_watched(lmid, name, flags, caller);
+}
+
+/* Names glibc would expand ($ORIGIN, $LIB, $PLATFORM) depend on the caller
+ * in ways the shim does not reproduce: those go straight to glibc. */
+static int wants_record(const char *name)
+{
+	return name && gs_watched(name) && !strchr(name, '$');
+}
+
+void *gs_route_dlopen(struct gs_regs *r, void *caller)
+{
+	int saved = errno;
+	void *to;
+
+	gs_init();
+	gs_dlerr_forget();
+	if (gs_guard_busy() || !wants_record((const char *)r->rdi)) {
+		to = (void *)gs_real.dlopen;
+	} else {
+		r->rdx = (uintptr_t)caller;
+		to = (void *)gs_dlopen_watched;
+	}
+	errno = saved;
+	return to;
+}
+
+void *gs_route_dlmopen(struct gs_regs *r, void *caller)
+{
+	int saved = errno;
+	void *to;
+
+	gs_init();
+	gs_dlerr_forget();
+	if (gs_guard_busy() || !wants_record((const char *)r->rsi)) {
+		to = (void *)gs_real.dlmopen;
+	} else {
+		r->rcx = (uintptr_t)caller;
+		to = (void *)gs_dlmopen_watched;
+	}
+	errno = saved;
+	return to;
+}
+
+/* ---- dlsym / dlvsym ---- */
+
+/* A handle is watched when its object is (in glibc a handle is the
+ * object's struct link_map). */
+static int handle_watched(void *h)
+{
+	const struct link_map *l = h;
+	return h != RTLD_DEFAULT && h != RTLD_NEXT && l->l_name && gs_watched(l->l_name);
+}
+
+static void *sym_watched(void *h, const char *sym, const char *ver, const void *caller)
+{
+	int err_in = errno, err_out, code = 0, hid, lid = 0;
+	const char *msg = NULL;
+	char cpath[1024];
+	struct gs_rec r;
+	void *p;
+
+	errno = err_in;
+	p = ver ? gs_real.dlvsym(h, sym, ver) : gs_real.dlsym(h, sym);
+	err_out = errno;
+	gs_guard_enter();
+	if (!p)
+		msg = gs_dlerr_take(&code);
+	hid = gs_ident_handle(h, "dlopen");
+	if (p)
+		lid = gs_ident_addr(p, "dep");
+	caller_path(caller, cpath, sizeof cpath);
+	gs_rec_begin(&r, "dlsym");
+	gs_rec_str(&r, "fn", ver ? "dlvsym" : "dlsym");
+	gs_rec_int(&r, "handle", hid);
+	gs_rec_str(&r, "sym", sym);
+	if (ver)
+		gs_rec_str(&r, "ver", ver);
+	gs_rec_bool(&r, "ok", p != NULL);
+	if (lid)
+		gs_rec_int(&r, "lib", lid);
+	if (msg)
+		gs_rec_str(&r, "err", msg);
+	gs_rec_str(&r, "caller", cpath[0] ? cpath : NULL);
+	gs_stack_add(&r);
+	gs_rec_send(&r);
+	gs_guard_leave();
+	errno = err_out;
+	return p;
+}
+
+static void *gs_dlsym_watched(void *h, const char *sym, const void *caller)
+{
+	return sym_watched(h, sym, NULL, caller);
+}
+
+static void *gs_dlvsym_watched(void *h, const char *sym, const char *ver, const void *caller)
+{
+	return sym_watched(h, sym, ver, caller);
+}
+
+void *gs_route_dlsym(struct gs_regs *r, void *caller)
+{
+	int saved = errno;
+	void *to;
+
+	gs_init();
+	gs_dlerr_forget();
+	if (gs_guard_busy() || !r->rsi || !handle_watched((void *)r->rdi)) {
+		to = (void *)gs_real.dlsym;
+	} else {
+		r->rdx = (uintptr_t)caller;
+		to = (void *)gs_dlsym_watched;
+	}
+	errno = saved;
+	return to;
+}
+
+void *gs_route_dlvsym(struct gs_regs *r, void *caller)
+{
+	int saved = errno;
+	void *to;
+
+	gs_init();
+	gs_dlerr_forget();
+	if (gs_guard_busy() || !r->rsi || !handle_watched((void *)r->rdi)) {
+		to = (void *)gs_real.dlvsym;
+	} else {
+		r->rcx = (uintptr_t)caller;
+		to = (void *)gs_dlvsym_watched;
+	}
+	errno = saved;
+	return to;
+}
+
+/* ---- dlclose, dlerror, dlinfo: the caller does not matter to glibc ---- */
+
+EXPORT int dlclose(void *h)
+{
+	int err_in = errno, err_out, rc, id = 0, code = 0;
+	const char *msg = NULL;
+	struct gs_rec r;
+
+	uintptr_t hv = (uintptr_t)h;
+
+	/* glibc declares the handle nonnull; a buggy program may still pass
+	 * NULL, and the check must not be optimised away. */
+	__asm__("" : "+r"(hv));
+	gs_init();
+	gs_dlerr_forget();
+	if (gs_guard_busy() || !hv || !handle_watched(h))
+		return gs_real.dlclose(h);
+	gs_guard_enter();
+	id = gs_ident_handle(h, "dlopen");
+	gs_guard_leave();
+	errno = err_in;
+	rc = gs_real.dlclose(h);
+	err_out = errno;
+	gs_guard_enter();
+	if (rc != 0)
+		msg = gs_dlerr_take(&code);
+	gs_rec_begin(&r, "dlclose");
+	gs_rec_int(&r, "lib", id);
+	gs_rec_int(&r, "rc", rc);
+	if (msg)
+		gs_rec_str(&r, "err", msg);
+	gs_rec_send(&r);
+	gs_guard_leave();
+	errno = err_out;
+	return rc;
+}
+
+EXPORT char *dlerror(void)
+{
+	gs_init();
+	return gs_dlerr_program();
+}
+
+EXPORT int dlinfo(void *h, int request, void *arg)
+{
+	gs_init();
+	gs_dlerr_forget();
+	return gs_real.dlinfo(h, request, arg);
+}

@@ -1,0 +1,110 @@
+/* Bootstrapping the real dl functions.
+ *
+ * The shim exports dlsym and dlvsym itself, so any call the shim makes to
+ * "dlsym" binds to its own export. Instead we read libc's dynamic symbol
+ * table (already mapped, no file I/O) for the default-version dlsym, and
+ * ask that for RTLD_NEXT of everything else: "next after the shim" is then
+ * libc, or another interposer loaded after us, as it should be. */
+#include <elf.h>
+#include <link.h>
+#include <string.h>
+
+#include "real.h"
+
+struct gs_real gs_real;
+
+struct find {
+	const char *soname;   /* "libc.so.6" */
+	const char *sym;
+	void *addr;
+};
+
+static ElfW(Addr) fix(ElfW(Addr) p, ElfW(Addr) base)
+{
+	/* glibc relocates most dynamic entries in place; the vDSO's are not. */
+	return p < base ? p + base : p;
+}
+
+static int find_in_object(struct dl_phdr_info *info, size_t size, void *data)
+{
+	struct find *f = data;
+	const ElfW(Dyn) *dyn = NULL;
+	const ElfW(Sym) *symtab = NULL;
+	const char *strtab = NULL;
+	const ElfW(Half) *versym = NULL;
+	const char *b;
+	size_t i, nsym;
+
+	(void)size;
+	b = strrchr(info->dlpi_name, '/');
+	if (!b || strcmp(b + 1, f->soname) != 0)
+		return 0;
+	for (i = 0; i < info->dlpi_phnum; i++)
+		if (info->dlpi_phdr[i].p_type == PT_DYNAMIC)
+			dyn = (const void *)(info->dlpi_addr + info->dlpi_phdr[i].p_vaddr);
+	if (!dyn)
+		return 0;
+	for (; dyn->d_tag != DT_NULL; dyn++) {
+		if (dyn->d_tag == DT_SYMTAB)
+			symtab = (const void *)fix(dyn->d_un.d_ptr, info->dlpi_addr);
+		else if (dyn->d_tag == DT_STRTAB)
+			strtab = (const void *)fix(dyn->d_un.d_ptr, info->dlpi_addr);
+		else if (dyn->d_tag == DT_VERSYM)
+			versym = (const void *)fix(dyn->d_un.d_ptr, info->dlpi_addr);
+	}
+	if (!symtab || !strtab || (const char *)symtab >= strtab)
+		return 0;
+	/* .dynsym is followed by .dynstr in every glibc build; that bounds it. */
+	nsym = (size_t)(strtab - (const char *)symtab) / sizeof *symtab;
+	for (i = 1; i < nsym; i++) {
+		const ElfW(Sym) *s = &symtab[i];
+		if (s->st_shndx == SHN_UNDEF || ELF64_ST_TYPE(s->st_info) != STT_FUNC)
+			continue;
+		if (strcmp(strtab + s->st_name, f->sym) != 0)
+			continue;
+		if (versym && (versym[i] & 0x8000))
+			continue; /* a hidden compat version, not the default */
+		f->addr = (void *)(info->dlpi_addr + s->st_value);
+		return 1;
+	}
+	return 0;
+}
+
+static void *elf_lookup(const char *soname, const char *sym)
+{
+	struct find f = { soname, sym, NULL };
+	dl_iterate_phdr(find_in_object, &f);
+	return f.addr;
+}
+
+void *gs_real_next(const char *name)
+{
+	return gs_real.dlsym ? gs_real.dlsym(RTLD_NEXT, name) : NULL;
+}
+
+int gs_real_init(void)
+{
+	void *(*libc_dlsym)(void *, const char *);
+
+	/* dladdr1 is stored last, with release order: set means all are set. */
+	if (__atomic_load_n(&gs_real.dladdr1, __ATOMIC_ACQUIRE))
+		return 0;
+	/* glibc >= 2.34 has dlsym in libc.so.6, older ones in libdl.so.2. */
+	libc_dlsym = elf_lookup("libc.so.6", "dlsym");
+	if (!libc_dlsym)
+		libc_dlsym = elf_lookup("libdl.so.2", "dlsym");
+	if (!libc_dlsym)
+		return -1;
+	gs_real.dlsym = libc_dlsym(RTLD_NEXT, "dlsym");
+	if (!gs_real.dlsym)
+		gs_real.dlsym = libc_dlsym;
+	gs_real.dlvsym = gs_real.dlsym(RTLD_NEXT, "dlvsym");
+	gs_real.dlopen = gs_real.dlsym(RTLD_NEXT, "dlopen");
+	gs_real.dlmopen = gs_real.dlsym(RTLD_NEXT, "dlmopen");
+	gs_real.dlclose = gs_real.dlsym(RTLD_NEXT, "dlclose");
+	gs_real.dlerror = gs_real.dlsym(RTLD_NEXT, "dlerror");
+	gs_real.dlinfo = gs_real.dlsym(RTLD_NEXT, "dlinfo");
+	__atomic_store_n(&gs_real.dladdr1, gs_real.dlsym(RTLD_NEXT, "dladdr1"), __ATOMIC_RELEASE);
+	return gs_real.dlvsym && gs_real.dlopen && gs_real.dlmopen && gs_real.dlclose &&
+	       gs_real.dlerror && gs_real.dlinfo && gs_real.dladdr1 ? 0 : -1;
+}

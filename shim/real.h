@@ -1,0 +1,27 @@
+/* The functions the shim wraps, as the next object in the lookup order
+ * (normally libc) provides them. */
+#ifndef GS_REAL_H
+#define GS_REAL_H
+
+#include <dlfcn.h>
+
+struct gs_real {
+	void *(*dlopen)(const char *, int);
+	void *(*dlmopen)(Lmid_t, const char *, int);
+	void *(*dlsym)(void *, const char *);
+	void *(*dlvsym)(void *, const char *, const char *);
+	int (*dlclose)(void *);
+	char *(*dlerror)(void);
+	int (*dlinfo)(void *, int, void *);
+	int (*dladdr1)(const void *, Dl_info *, void **, int);
+};
+
+extern struct gs_real gs_real;
+
+/* Fills gs_real; safe to call more than once and from any hook. Returns 0
+ * when every pointer is set. */
+int gs_real_init(void);
+/* The next definition of NAME after the shim (dlsym(RTLD_NEXT) as the shim). */
+void *gs_real_next(const char *name);
+
+#endif

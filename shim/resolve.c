@@ -1,0 +1,336 @@
+#include <dirent.h>
+#include <dlfcn.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <elf.h>
+#include <fcntl.h>
+#include <link.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <bsd/string.h>
+
+#include "config.h"
+#include "ident.h"
+#include "record.h"
+#include "dlerr.h"
+#include "real.h"
+#include "resolve.h"
+#include "watch.h"
+
+/* The shim's own RUNPATH (Makefile): marks where the default dirs begin in
+ * the shim's search list. */
+#define SHIM_RUNPATH "/dev/null/gpushim"
+#define MAX_SYS 16
+#define SERINFO_MAX 4096
+
+static char sys_dirs[MAX_SYS][256];
+static int n_sys;
+static const char *hwcaps[3];
+static int n_hwcaps;
+
+/* dlinfo(RTLD_DI_SERINFO) into BUF; NULL when it does not fit. */
+static Dl_serinfo *serinfo(void *map, void *buf, size_t size)
+{
+	Dl_serinfo sz;
+
+	if (gs_real.dlinfo(map, RTLD_DI_SERINFOSIZE, &sz) != 0 || sz.dls_size > size)
+		return NULL;
+	memcpy(buf, &sz, sizeof sz);
+	if (gs_real.dlinfo(map, RTLD_DI_SERINFO, buf) != 0)
+		return NULL;
+	return buf;
+}
+
+void gs_resolve_init(void)
+{
+	static _Alignas(Dl_serinfo) char buf[SERINFO_MAX];
+	struct link_map *self = NULL;
+	Dl_serinfo *si;
+	Dl_info info;
+	unsigned i;
+	int after = 0;
+
+	/* glibc-hwcaps levels glibc 2.33+ searches first, best first. */
+	n_hwcaps = 0;
+	__builtin_cpu_init();
+	if (__builtin_cpu_supports("x86-64-v4"))
+		hwcaps[n_hwcaps++] = "x86-64-v4";
+	if (__builtin_cpu_supports("x86-64-v3"))
+		hwcaps[n_hwcaps++] = "x86-64-v3";
+	if (__builtin_cpu_supports("x86-64-v2"))
+		hwcaps[n_hwcaps++] = "x86-64-v2";
+
+	gs_dlerr_stash();
+	if (!gs_real.dladdr1((void *)gs_resolve_init, &info, (void **)&self, RTLD_DL_LINKMAP) ||
+	    !(si = serinfo(self, buf, sizeof buf))) {
+		gs_dlerr_discard();
+		return;
+	}
+	for (i = 0; i < si->dls_cnt && n_sys < MAX_SYS; i++) {
+		if (after)
+			strlcpy(sys_dirs[n_sys++], si->dls_serpath[i].dls_name, sizeof sys_dirs[0]);
+		else if (strcmp(si->dls_serpath[i].dls_name, SHIM_RUNPATH) == 0)
+			after = 1;
+	}
+	gs_dlerr_discard();
+}
+
+/* What glibc would do with the file at PATH: 1 take it (a loadable object,
+ * or a broken one glibc would stop at), 0 skip it (absent, or an object of
+ * another class or machine, which glibc passes over). */
+static int usable(const char *path)
+{
+	unsigned char e[EI_NIDENT + 4];
+	ssize_t n;
+	int f = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (f < 0)
+		return 0;
+	n = read(f, e, sizeof e);
+	close(f);
+	if (n < (ssize_t)sizeof e || memcmp(e, ELFMAG, SELFMAG) != 0)
+		return 1;
+	if (e[EI_CLASS] != ELFCLASS64)
+		return 0;
+	/* e_machine, little-endian, right after e_type */
+	return (e[EI_NIDENT + 2] | e[EI_NIDENT + 3] << 8) == EM_X86_64;
+}
+
+static int in_ld_library_path(const char *dir)
+{
+	const char *p = gs_cfg.ld_library_path;
+	size_t dl = strlen(dir);
+
+	while (*p) {
+		size_t n = strcspn(p, ":;");
+		size_t m = n;
+		while (m > 1 && p[m - 1] == '/')
+			m--;
+		if (m == dl && strncmp(p, dir, dl) == 0)
+			return 1;
+		p += n;
+		if (*p)
+			p++;
+	}
+	return 0;
+}
+
+static int has_runpath(const struct link_map *l)
+{
+	const ElfW(Dyn) *d;
+
+	for (d = l->l_ld; d && d->d_tag != DT_NULL; d++)
+		if (d->d_tag == DT_RUNPATH)
+			return 1;
+	return 0;
+}
+
+struct loaded_q { const char *name; const char *path; int by_soname; };
+
+static int loaded_cb(struct dl_phdr_info *info, size_t size, void *data)
+{
+	struct loaded_q *q = data;
+	const char *soname;
+
+	(void)size;
+	if (!info->dlpi_name[0])
+		return 0;
+	soname = gs_elf_soname(info);
+	if (soname && strcmp(soname, q->name) == 0) {
+		q->by_soname = 1;
+		q->path = info->dlpi_name;
+		return 1;
+	}
+	if (strcmp(gs_basename(info->dlpi_name), q->name) == 0) {
+		q->path = info->dlpi_name;
+		return 1;
+	}
+	return 0;
+}
+
+static int search_dir(const char *dir, const char *name, char *out, size_t size)
+{
+	int i;
+
+	for (i = 0; i < n_hwcaps; i++) {
+		snprintf(out, size, "%s/glibc-hwcaps/%s/%s", dir, hwcaps[i], name);
+		if (usable(out))
+			return 1;
+	}
+	snprintf(out, size, "%s/%s", dir, name);
+	return usable(out);
+}
+
+void gs_resolve(const char *name, const void *caller, struct gs_resolved *out)
+{
+	_Alignas(Dl_serinfo) char buf[SERINFO_MAX];
+	struct link_map *l = NULL;
+	struct loaded_q q = { name, NULL, 0 };
+	Dl_serinfo *si;
+	Dl_info info;
+	unsigned i, n_own;
+
+	out->path[0] = '\0';
+	out->how = "unknown";
+	out->caller[0] = '\0';
+	gs_dlerr_stash();
+	if (gs_real.dladdr1(caller, &info, (void **)&l, RTLD_DL_LINKMAP) && info.dli_fname)
+		strlcpy(out->caller, info.dli_fname, sizeof out->caller);
+	if (!name) {
+		out->how = "path";
+		goto done;
+	}
+	if (strchr(name, '/')) {
+		out->how = "path";
+		goto done;
+	}
+	/* glibc first matches the name against what is loaded, caller or not. */
+	dl_iterate_phdr(loaded_cb, &q);
+	if (q.path) {
+		out->how = "loaded";
+		if (!q.by_soname) /* glibc may not know it by this name: be exact */
+			strlcpy(out->path, q.path, sizeof out->path);
+		goto done;
+	}
+	if (!l || !(si = serinfo(l, buf, sizeof buf)))
+		goto done;
+	n_own = si->dls_cnt;
+	if (n_own >= (unsigned)n_sys) {
+		int tail = 1, k;
+		for (k = 0; k < n_sys; k++)
+			if (strcmp(si->dls_serpath[n_own - (unsigned)n_sys + (unsigned)k].dls_name,
+				   sys_dirs[k]) != 0)
+				tail = 0;
+		if (tail)
+			n_own -= (unsigned)n_sys;
+	}
+	for (i = 0; i < n_own; i++) {
+		const char *dir = si->dls_serpath[i].dls_name;
+		if (!search_dir(dir, name, out->path, sizeof out->path))
+			continue;
+		out->how = in_ld_library_path(dir) ? "ld_library_path"
+			   : has_runpath(l)        ? "runpath"
+						   : "rpath";
+		goto done;
+	}
+	out->path[0] = '\0';
+	out->how = "system";
+done:
+	gs_dlerr_discard();
+}
+
+/* ---- candidates for a failed load ---- */
+
+#define MAX_CAND 16
+
+struct cands {
+	char stem[128];     /* "libcudnn.so" for "libcudnn.so.8" */
+	const char *name;
+	char path[MAX_CAND][PATH_MAX];
+	int n;
+};
+
+static void cand_add(struct cands *c, const char *dir, const char *file)
+{
+	char p[PATH_MAX];
+	int i;
+
+	const char *base = gs_basename(file);
+
+	if (strncmp(base, c->stem, strlen(c->stem)) != 0 || strcmp(base, c->name) == 0)
+		return;
+	if (dir)
+		snprintf(p, sizeof p, "%s/%s", dir, file);
+	else
+		strlcpy(p, file, sizeof p);
+	for (i = 0; i < c->n; i++)
+		if (strcmp(c->path[i], p) == 0)
+			return;
+	if (c->n < MAX_CAND && access(p, F_OK) == 0)
+		strlcpy(c->path[c->n++], p, sizeof c->path[0]);
+}
+
+static void cand_dir(struct cands *c, const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	if (!d)
+		return;
+	while ((e = readdir(d)) != NULL)
+		cand_add(c, dir, e->d_name);
+	closedir(d);
+}
+
+/* /etc/ld.so.cache, "new" format (glibc >= 2.32 writes only that). */
+static void cand_cache(struct cands *c)
+{
+	static const char magic[] = "glibc-ld.so.cache1.1";
+	struct stat st;
+	const unsigned char *m;
+	uint32_t nlibs, i;
+	int f = open("/etc/ld.so.cache", O_RDONLY | O_CLOEXEC);
+
+	if (f < 0)
+		return;
+	if (fstat(f, &st) != 0 || st.st_size < 48 || st.st_size > (64 << 20)) {
+		close(f);
+		return;
+	}
+	m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, f, 0);
+	close(f);
+	if (m == MAP_FAILED)
+		return;
+	if (memcmp(m, magic, sizeof magic - 1) == 0) {
+		memcpy(&nlibs, m + 20, 4);
+		for (i = 0; i < nlibs && 48 + (size_t)(i + 1) * 24 <= (size_t)st.st_size; i++) {
+			uint32_t val;
+			const char *p;
+			memcpy(&val, m + 48 + (size_t)i * 24 + 8, 4);
+			if (val >= (size_t)st.st_size || !memchr(m + val, '\0', (size_t)st.st_size - val))
+				continue;
+			p = (const char *)m + val;
+			cand_add(c, NULL, p); /* cache values are full paths */
+		}
+	}
+	munmap((void *)m, (size_t)st.st_size);
+}
+
+void gs_candidates(struct gs_rec *r, const char *name, const void *caller)
+{
+	static struct cands c; /* large; failures are rare, guard by lock */
+	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	_Alignas(Dl_serinfo) char buf[SERINFO_MAX];
+	struct link_map *l = NULL;
+	Dl_serinfo *si;
+	Dl_info info;
+	const char *so;
+	unsigned i;
+	int k;
+
+	if (!name || strchr(name, '/') || !(so = strstr(name, ".so")))
+		return;
+	pthread_mutex_lock(&lock);
+	c.n = 0;
+	c.name = name;
+	snprintf(c.stem, sizeof c.stem, "%.*s.so", (int)(so - name), name);
+	gs_dlerr_stash();
+	if (gs_real.dladdr1(caller, &info, (void **)&l, RTLD_DL_LINKMAP) && l &&
+	    (si = serinfo(l, buf, sizeof buf)))
+		for (i = 0; i < si->dls_cnt; i++)
+			cand_dir(&c, si->dls_serpath[i].dls_name);
+	gs_dlerr_discard();
+	for (k = 0; k < n_sys; k++)
+		cand_dir(&c, sys_dirs[k]);
+	cand_cache(&c);
+	if (c.n) {
+		gs_rec_open(r, "candidates", '[');
+		for (k = 0; k < c.n; k++)
+			gs_rec_str(r, NULL, c.path[k]);
+		gs_rec_close(r);
+	}
+	pthread_mutex_unlock(&lock);
+}

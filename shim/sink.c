@@ -1,0 +1,197 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <bsd/string.h>
+
+#include "config.h"
+#include "sink.h"
+
+/* A missing or refused sink is retried at most this often. */
+#define RETRY_NS (250 * 1000000LL)
+/* The shim's descriptor sits high, out of the way of programs that count
+ * on the lowest free number. */
+#define FD_FLOOR 600
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static int fd = -1;
+static dev_t fd_dev;
+static ino_t fd_ino;
+static long long next_try;
+static int warned_refuse, warned_log;
+
+static long long now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* Rule 4: the FIFO's directory must not be writable by others and must be
+ * ours or root's; the FIFO itself must be a FIFO (not a link) and ours. */
+static const char *fifo_refusal(const char *path, struct stat *st)
+{
+	char dir[sizeof gs_cfg.fifo];
+	struct stat dst;
+	char *slash;
+	uid_t me = geteuid();
+
+	strlcpy(dir, path, sizeof dir);
+	slash = strrchr(dir, '/');
+	if (slash == dir)
+		slash[1] = '\0';
+	else if (slash)
+		*slash = '\0';
+	else
+		strlcpy(dir, ".", sizeof dir);
+	if (lstat(path, st) != 0)
+		return NULL; /* absent: no collector, not a refusal */
+	if (stat(dir, &dst) != 0)
+		return "its directory cannot be read";
+	if (dst.st_mode & (S_IWGRP | S_IWOTH))
+		return "its directory is writable by others";
+	if (dst.st_uid != me && dst.st_uid != 0)
+		return "its directory belongs to another user";
+	if (S_ISLNK(st->st_mode))
+		return "it is a symbolic link";
+	if (!S_ISFIFO(st->st_mode))
+		return "it is not a FIFO";
+	if (st->st_uid != me && st->st_uid != 0)
+		return "it belongs to another user";
+	return "";
+}
+
+static int open_fifo(void)
+{
+	struct stat st, fst;
+	const char *why = fifo_refusal(gs_cfg.fifo, &st);
+	int f;
+
+	if (!why)
+		return -1;
+	if (*why) {
+		gs_warn_once(&warned_refuse, "not writing to FIFO %s: %s", gs_cfg.fifo, why);
+		return -1;
+	}
+	/* ENXIO here just means no collector is reading right now. */
+	f = open(gs_cfg.fifo, O_WRONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
+	if (f < 0)
+		return -1;
+	/* The path may have been swapped between lstat and open. */
+	if (fstat(f, &fst) != 0 || !S_ISFIFO(fst.st_mode) || fst.st_ino != st.st_ino ||
+	    fst.st_dev != st.st_dev) {
+		close(f);
+		gs_warn_once(&warned_refuse, "not writing to FIFO %s: it changed while being opened",
+			     gs_cfg.fifo);
+		return -1;
+	}
+	return f;
+}
+
+static int open_log(void)
+{
+	int f = open(gs_cfg.log, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+
+	if (f < 0)
+		gs_warn_once(&warned_log, "cannot open GPUSHIM_LOG %s: %s", gs_cfg.log, strerror(errno));
+	return f;
+}
+
+static int sink_open(void)
+{
+	struct stat st;
+	int f, high;
+
+	f = gs_cfg.log[0] ? open_log() : gs_cfg.fifo[0] ? open_fifo() : -1;
+	if (f < 0)
+		return -1;
+	high = fcntl(f, F_DUPFD_CLOEXEC, FD_FLOOR);
+	if (high >= 0) {
+		close(f);
+		f = high;
+	}
+	if (fstat(f, &st) != 0) {
+		close(f);
+		return -1;
+	}
+	fd_dev = st.st_dev;
+	fd_ino = st.st_ino;
+	return f;
+}
+
+/* Rule 3: the program may have closed our descriptor and reused the number
+ * for a file of its own; then it is no longer ours to write or close. */
+static int still_ours(void)
+{
+	struct stat st;
+	int fl = fcntl(fd, F_GETFD);
+
+	return fl >= 0 && (fl & FD_CLOEXEC) && fstat(fd, &st) == 0 && st.st_dev == fd_dev &&
+	       st.st_ino == fd_ino;
+}
+
+/* write() with SIGPIPE blocked; a SIGPIPE raised by this write is taken
+ * back so that the program never sees it. */
+static ssize_t write_nosigpipe(const char *buf, size_t len)
+{
+	sigset_t pipe_set, old, pending;
+	int was_pending, err;
+	ssize_t n;
+
+	sigemptyset(&pipe_set);
+	sigaddset(&pipe_set, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &pipe_set, &old);
+	sigpending(&pending);
+	was_pending = sigismember(&pending, SIGPIPE);
+	n = write(fd, buf, len);
+	err = errno;
+	if (n < 0 && err == EPIPE && !was_pending) {
+		struct timespec zero = { 0, 0 };
+		sigtimedwait(&pipe_set, NULL, &zero);
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	errno = err;
+	return n;
+}
+
+int gs_sink_write(const char *buf, size_t len)
+{
+	int saved = errno, rc = -1;
+	long long t;
+	ssize_t n;
+
+	pthread_mutex_lock(&lock);
+	if (fd >= 0 && !still_ours())
+		fd = -1; /* forget, do not close: the number is the program's now */
+	if (fd < 0 && (t = now_ns()) >= next_try) {
+		fd = sink_open();
+		if (fd < 0)
+			next_try = t + RETRY_NS;
+	}
+	if (fd >= 0) {
+		n = write_nosigpipe(buf, len);
+		if (n == (ssize_t)len) {
+			rc = 0;
+		} else if (n >= 0 || (errno != EAGAIN && errno != EINTR)) {
+			/* EPIPE (collector gone), ENOSPC, a short write to a full
+			 * disk, EIO…: give the record up, reconnect later. */
+			close(fd);
+			fd = -1;
+			next_try = now_ns() + RETRY_NS;
+		}
+	}
+	pthread_mutex_unlock(&lock);
+	errno = saved;
+	return rc;
+}
+
+void gs_sink_after_fork(void)
+{
+	pthread_mutex_init(&lock, NULL);
+	next_try = 0;
+}
