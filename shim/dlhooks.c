@@ -7,6 +7,8 @@
 #include <time.h>
 
 #include "dlerr.h"
+#include "fold.h"
+#include "gpuhooks.h"
 #include "guard.h"
 #include "ident.h"
 #include "init.h"
@@ -35,6 +37,15 @@ static long long mono_ns(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* Load base of the object that contains CALLER: folds lookups per object. */
+static const void *gs_caller_base(const void *caller)
+{
+	Dl_info info;
+	void *map;
+
+	return gs_real.dladdr1(caller, &info, &map, 0) ? info.dli_fbase : NULL;
 }
 
 static void caller_path(const void *caller, char *buf, size_t size)
@@ -181,7 +192,7 @@ static int handle_watched(void *h)
 
 static void *sym_watched(void *h, const char *sym, const char *ver, const void *caller)
 {
-	int err_in = errno, err_out, code = 0, hid, lid = 0;
+	int err_in = errno, err_out, code = 0, hid, lid = 0, hook, wrapped = 0;
 	const char *msg = NULL;
 	char cpath[1024];
 	struct gs_rec r;
@@ -193,9 +204,28 @@ static void *sym_watched(void *h, const char *sym, const char *ver, const void *
 	gs_guard_enter();
 	if (!p)
 		msg = gs_dlerr_take(&code);
-	hid = gs_ident_handle(h, "dlopen");
-	if (p)
+	/* A hooked entry point looked up on a handle never meets LD_PRELOAD:
+	 * hand back a wrapper bound to exactly the function found. */
+	hook = gs_hook_find(sym);
+	if (p && hook >= 0) {
+		void *w = gs_hook_bind(hook, p, "dlsym");
+		wrapped = w != p;
+		if (!handle_watched(h))
+			goto out; /* recorded when called, not here */
 		lid = gs_ident_addr(p, "dep");
+		p = w;
+	} else if (p) {
+		lid = gs_ident_addr(p, "dep");
+	}
+	if (!handle_watched(h))
+		goto out;
+	hid = gs_ident_handle(h, "dlopen");
+	/* A runtime that finds no cuGetProcAddress looks up hundreds of entry
+	 * points one by one: successful lookups of names the shim does not hook
+	 * are folded per handle and calling object, like repeated calls. */
+	if (p && hook < 0 && gs_fold_note(GS_FOLD_DLSYM, hid, 0, (unsigned long)lid << 20 ^
+					  (unsigned long)(uintptr_t)gs_caller_base(caller)))
+		goto out;
 	caller_path(caller, cpath, sizeof cpath);
 	gs_rec_begin(&r, "dlsym");
 	gs_rec_str(&r, "fn", ver ? "dlvsym" : "dlsym");
@@ -206,11 +236,14 @@ static void *sym_watched(void *h, const char *sym, const char *ver, const void *
 	gs_rec_bool(&r, "ok", p != NULL);
 	if (lid)
 		gs_rec_int(&r, "lib", lid);
+	if (wrapped)
+		gs_rec_bool(&r, "wrapped", 1);
 	if (msg)
 		gs_rec_str(&r, "err", msg);
 	gs_rec_str(&r, "caller", cpath[0] ? cpath : NULL);
 	gs_stack_add(&r);
 	gs_rec_send(&r);
+out:
 	gs_guard_leave();
 	errno = err_out;
 	return p;
@@ -226,6 +259,37 @@ static void *gs_dlvsym_watched(void *h, const char *sym, const char *ver, const 
 	return sym_watched(h, sym, ver, caller);
 }
 
+/* Where a dlsym/dlvsym goes. Pseudo-handles go straight to glibc (their
+ * meaning depends on the caller), except one case: RTLD_DEFAULT of a hooked
+ * name that nothing but the shim defines. Without the shim that lookup
+ * fails, so it is redirected to the caller's own object, whose local scope
+ * glibc searches the same way and whose failure reads the same. */
+static void *route_sym(struct gs_regs *r, void *caller, void *real, void *watched,
+		       uintptr_t *caller_reg)
+{
+	void *h = (void *)r->rdi;
+	const char *sym = (const char *)r->rsi;
+	int hook;
+
+	if (gs_guard_busy() || !sym || h == RTLD_NEXT)
+		return real;
+	hook = gs_hook_find(sym);
+	if (h == RTLD_DEFAULT) {
+		struct link_map *l = NULL;
+		Dl_info info;
+
+		if (hook >= 0 && !gs_hook_next(hook) &&
+		    gs_real.dladdr1(caller, &info, (void **)&l, RTLD_DL_LINKMAP) && l &&
+		    (l = gs_handle_of(l)) != NULL)
+			r->rdi = (uintptr_t)l;
+		return real;
+	}
+	if (hook < 0 && !handle_watched(h))
+		return real;
+	*caller_reg = (uintptr_t)caller;
+	return watched;
+}
+
 void *gs_route_dlsym(struct gs_regs *r, void *caller)
 {
 	int saved = errno;
@@ -233,12 +297,7 @@ void *gs_route_dlsym(struct gs_regs *r, void *caller)
 
 	gs_init();
 	gs_dlerr_forget();
-	if (gs_guard_busy() || !r->rsi || !handle_watched((void *)r->rdi)) {
-		to = (void *)gs_real.dlsym;
-	} else {
-		r->rdx = (uintptr_t)caller;
-		to = (void *)gs_dlsym_watched;
-	}
+	to = route_sym(r, caller, (void *)gs_real.dlsym, (void *)gs_dlsym_watched, &r->rdx);
 	errno = saved;
 	return to;
 }
@@ -250,12 +309,7 @@ void *gs_route_dlvsym(struct gs_regs *r, void *caller)
 
 	gs_init();
 	gs_dlerr_forget();
-	if (gs_guard_busy() || !r->rsi || !handle_watched((void *)r->rdi)) {
-		to = (void *)gs_real.dlvsym;
-	} else {
-		r->rcx = (uintptr_t)caller;
-		to = (void *)gs_dlvsym_watched;
-	}
+	to = route_sym(r, caller, (void *)gs_real.dlvsym, (void *)gs_dlvsym_watched, &r->rcx);
 	errno = saved;
 	return to;
 }

@@ -108,3 +108,15 @@ int gs_real_init(void)
 	return gs_real.dlvsym && gs_real.dlopen && gs_real.dlmopen && gs_real.dlclose &&
 	       gs_real.dlerror && gs_real.dlinfo && gs_real.dladdr1 ? 0 : -1;
 }
+
+void *gs_handle_of(struct link_map *l)
+{
+	void *h;
+
+	if (!l->l_name || !l->l_name[0])
+		return l; /* the program: its search list always exists */
+	h = gs_real.dlopen(l->l_name, RTLD_LAZY | RTLD_NOLOAD);
+	if (h)
+		gs_real.dlclose(h);
+	return h;
+}

@@ -21,6 +21,12 @@ extern struct gs_real gs_real;
 /* Fills gs_real; safe to call more than once and from any hook. Returns 0
  * when every pointer is set. */
 int gs_real_init(void);
+/* A handle dlsym can search for a loaded object. A struct link_map of a
+ * library loaded at start-up is not one (glibc sets up its search list only
+ * when it is dlopen'ed), so ask glibc for one with RTLD_NOLOAD and give the
+ * reference straight back: the object stays loaded either way. */
+struct link_map;
+void *gs_handle_of(struct link_map *l);
 /* The next definition of NAME after the shim (dlsym(RTLD_NEXT) as the shim). */
 void *gs_real_next(const char *name);
 

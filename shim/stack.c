@@ -4,7 +4,6 @@
 #include <stdint.h>
 
 #include "config.h"
-#include "format.h"
 #include "real.h"
 #include "record.h"
 #include "stack.h"
@@ -23,30 +22,52 @@ static int in_shim(const void *ip)
 	return gs_real.dladdr1(ip, &here, &map, 0) && here.dli_fbase == shim_base;
 }
 
-void gs_stack_add(struct gs_rec *r)
+void gs_stack_capture(struct gs_stack *s)
 {
-	void *ips[GS_STACK_MAX + SHIM_FRAMES];
-	int n, i, depth = gs_cfg.stack_depth, sent = 0, first = 0;
+	void *ips[GS_STACK_MAX + SHIM_FRAMES + 1];
+	int depth = gs_cfg.stack_depth, n, first = 0, i;
 
+	s->n = s->more = 0;
 	if (depth <= 0)
 		return;
-	n = unw_backtrace(ips, depth + SHIM_FRAMES);
+	n = unw_backtrace(ips, depth + SHIM_FRAMES + 1);
 	while (first < n && in_shim(ips[first]))
 		first++;
+	for (i = first; i < n && s->n < depth; i++)
+		s->ip[s->n++] = ips[i];
+	s->more = n - i;
+}
+
+unsigned long gs_stack_hash(const struct gs_stack *s)
+{
+	unsigned long h = 1469598103934665603UL;
+	int i;
+
+	for (i = 0; i < s->n; i++)
+		h = (h ^ (uintptr_t)s->ip[i]) * 1099511628211UL;
+	return h;
+}
+
+void gs_stack_write(struct gs_rec *r, const struct gs_stack *s)
+{
+	int i, sent = 0;
+
+	if (s->n == 0)
+		return;
 	gs_rec_open(r, "stack", '[');
-	for (i = first; i < n && sent < depth; i++) {
+	for (i = 0; i < s->n; i++) {
 		struct gs_rec_mark m = gs_rec_mark(r);
 		Dl_info info;
 		void *map;
 
-		if (!gs_real.dladdr1(ips[i], &info, &map, 0) || !info.dli_fname) {
+		if (!gs_real.dladdr1(s->ip[i], &info, &map, 0) || !info.dli_fname) {
 			info.dli_fname = "?";
 			info.dli_fbase = NULL;
 			info.dli_sname = NULL;
 		}
 		gs_rec_open(r, NULL, '[');
 		gs_rec_str(r, NULL, info.dli_fname[0] ? info.dli_fname : "(program)");
-		gs_rec_int(r, NULL, (long long)((uintptr_t)ips[i] - (uintptr_t)info.dli_fbase));
+		gs_rec_int(r, NULL, (long long)((uintptr_t)s->ip[i] - (uintptr_t)info.dli_fbase));
 		gs_rec_str(r, NULL, info.dli_sname);
 		gs_rec_close(r);
 		if (gs_rec_full(r)) {
@@ -56,6 +77,14 @@ void gs_stack_add(struct gs_rec *r)
 		sent++;
 	}
 	gs_rec_close(r);
-	if (sent < n - first)
+	if (sent < s->n || s->more > 0)
 		gs_rec_bool(r, "stack_trunc", 1);
+}
+
+void gs_stack_add(struct gs_rec *r)
+{
+	struct gs_stack s;
+
+	gs_stack_capture(&s);
+	gs_stack_write(r, &s);
 }

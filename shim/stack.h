@@ -1,13 +1,25 @@
 /* Call stacks: captured with libunwind's unw_backtrace (fast, no unw_step
- * loop), written as [object, offset, symbol] frames. */
+ * loop), written as [object, offset, symbol] frames. libunwind is first
+ * touched on the first event, so a process that never produces one never
+ * pays its start-up cost. */
 #ifndef GS_STACK_H
 #define GS_STACK_H
 
+#include "format.h"
+
 struct gs_rec;
 
-/* Appends "stack" (and "stack_trunc") to R; nothing when GPUSHIM_STACK=0.
- * libunwind is first touched here, so a process that never produces an
- * event never pays its start-up cost. */
+struct gs_stack {
+	void *ip[GS_STACK_MAX];
+	int n;      /* frames kept (the shim's own removed) */
+	int more;   /* frames beyond the depth limit */
+};
+
+/* Nothing captured when GPUSHIM_STACK=0. */
+void gs_stack_capture(struct gs_stack *s);
+unsigned long gs_stack_hash(const struct gs_stack *s);
+void gs_stack_write(struct gs_rec *r, const struct gs_stack *s);
+/* capture + write */
 void gs_stack_add(struct gs_rec *r);
 
 #endif

@@ -1,0 +1,222 @@
+/* GPU entry points: the exported stubs (reached by symbol binding), the
+ * bound slots (handed out by dlsym and cuGetProcAddress), and the one
+ * dispatch function that calls the real copy and records the call. */
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+#include <time.h>
+
+#include "fold.h"
+#include "gpuhooks.h"
+#include "guard.h"
+#include "ident.h"
+#include "init.h"
+#include "real.h"
+#include "record.h"
+#include "stack.h"
+#include "versions.h"
+
+#define EXPORT __attribute__((visibility("default")))
+#define SLOTS 4      /* distinct copies of one function that can be told apart */
+#define MAX_INNER 4
+
+typedef uintptr_t A;
+typedef int (*gs_fn)(A, A, A, A, A);
+
+const struct gs_hook gs_hooks[GS_N_HOOKS] = {
+#define GS_HOOK(n, fam, probe, oa, on, ia, in, sa, sn, kind, miss) \
+	{ #n, fam, probe, oa, on, ia, in, sa, sn, kind, miss },
+#include "hooktab.h"
+#undef GS_HOOK
+};
+
+/* A hooked call in progress on this thread: calls made inside it are noted
+ * here instead of recorded (the outermost call is the one recorded). */
+struct frame {
+	int n_inner;
+	struct { int hook, lib, rc; } inner[MAX_INNER];
+};
+
+static __thread struct frame *cur_frame __attribute__((tls_model("initial-exec")));
+
+static struct { void *real; const char *via; } slots[GS_N_HOOKS][SLOTS];
+static void *next_fn[GS_N_HOOKS];
+
+static long long mono_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+int gs_hook_find(const char *name)
+{
+	int i;
+
+	if (!name || (name[0] != 'c' && name[0] != 'n'))
+		return -1;
+	for (i = 0; i < GS_N_HOOKS; i++)
+		if (strcmp(gs_hooks[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+void *gs_hook_next(int idx)
+{
+	void *p = __atomic_load_n(&next_fn[idx], __ATOMIC_ACQUIRE);
+
+	/* Only a found definition is kept: a later dlopen(RTLD_GLOBAL) may
+	 * bring the first one. */
+	if (!p && gs_real.dlsym) {
+		p = gs_real.dlsym(RTLD_NEXT, gs_hooks[idx].name);
+		if (p)
+			__atomic_store_n(&next_fn[idx], p, __ATOMIC_RELEASE);
+	}
+	return p;
+}
+
+static void record_call(int idx, void *real, const char *via, int lib, int rc, const A *arg,
+			const struct frame *me, int wrapped, long long dur)
+{
+	const struct gs_hook *hk = &gs_hooks[idx];
+	struct gs_stack st;
+	struct gs_rec r;
+	int i;
+
+	gs_stack_capture(&st);
+	if (gs_fold_note(idx, lib, rc, gs_stack_hash(&st)))
+		return;
+	gs_rec_begin(&r, "call");
+	gs_rec_str(&r, "fn", hk->name);
+	gs_rec_str(&r, "family", hk->family);
+	gs_rec_int(&r, "lib", lib);
+	gs_rec_int(&r, "rc", rc);
+	gs_rec_str(&r, "via", via);
+	if (hk->int_arg >= 0 || hk->str_arg >= 0) {
+		gs_rec_open(&r, "args", '{');
+		if (hk->str_arg >= 0)
+			gs_rec_str(&r, hk->str_name, (const char *)arg[hk->str_arg]);
+		if (hk->int_arg >= 0)
+			gs_rec_int(&r, hk->int_name, (int)arg[hk->int_arg]);
+		gs_rec_close(&r);
+	}
+	if (hk->out_arg >= 0 && arg[hk->out_arg]) {
+		gs_rec_open(&r, "out", '{');
+		gs_rec_int(&r, hk->out_name, *(const int *)arg[hk->out_arg]);
+		gs_rec_close(&r);
+	}
+	if (hk->kind == GS_GETPROC)
+		gs_rec_bool(&r, "wrapped", wrapped);
+	gs_versions_add(&r, hk->probe, real, rc);
+	if (me->n_inner) {
+		gs_rec_open(&r, "inner", '[');
+		for (i = 0; i < me->n_inner; i++) {
+			gs_rec_open(&r, NULL, '{');
+			gs_rec_str(&r, "fn", gs_hooks[me->inner[i].hook].name);
+			gs_rec_int(&r, "lib", me->inner[i].lib);
+			gs_rec_int(&r, "rc", me->inner[i].rc);
+			gs_rec_close(&r);
+		}
+		gs_rec_close(&r);
+	}
+	gs_rec_int(&r, "dur_ns", dur);
+	gs_stack_write(&r, &st);
+	gs_rec_send(&r);
+}
+
+/* cuGetProcAddress*(symbol, &pfn, ...): hand out wrappers for hooked
+ * entry points, so a runtime that reaches the driver only this way (libcudart
+ * 13, a static CUDA runtime) is still seen. */
+static int wrap_getproc(const A *arg)
+{
+	const char *symbol = (const char *)arg[0];
+	void **pfn = (void **)arg[1];
+	int k;
+
+	if (!symbol || !pfn || !*pfn || (k = gs_hook_find(symbol)) < 0)
+		return 0;
+	*pfn = gs_hook_bind(k, *pfn, "getprocaddress");
+	return 1;
+}
+
+static int dispatch(int idx, void *real, const char *via, A a, A b, A c, A d, A e)
+{
+	const A arg[5] = { a, b, c, d, e };
+	struct frame me, *outer;
+	int rc, err_after, lib, wrapped = 0;
+	long long t0, dur;
+
+	gs_init();
+	if (!real)
+		real = gs_hook_next(idx);
+	if (!real)
+		return gs_hooks[idx].missing_rc;
+	if (gs_guard_busy())
+		return ((gs_fn)real)(a, b, c, d, e); /* the shim's own queries */
+	outer = cur_frame;
+	me.n_inner = 0;
+	cur_frame = &me;
+	t0 = mono_ns();
+	rc = ((gs_fn)real)(a, b, c, d, e);
+	dur = mono_ns() - t0;
+	cur_frame = outer;
+	err_after = errno;
+	gs_guard_enter();
+	lib = gs_ident_addr(real, "call");
+	if (gs_hooks[idx].kind == GS_GETPROC && rc == 0)
+		wrapped = wrap_getproc(arg);
+	if (outer) {
+		if (outer->n_inner < MAX_INNER) {
+			outer->inner[outer->n_inner].hook = idx;
+			outer->inner[outer->n_inner].lib = lib;
+			outer->inner[outer->n_inner].rc = rc;
+			outer->n_inner++;
+		}
+	} else {
+		record_call(idx, real, via, lib, rc, arg, &me, wrapped, dur);
+	}
+	gs_guard_leave();
+	errno = err_after;
+	return rc;
+}
+
+/* Exported stubs: what symbol binding and dlsym(RTLD_DEFAULT) find. */
+#define GS_HOOK(n, ...) \
+	EXPORT int n(A a, A b, A c, A d, A e) \
+	{ return dispatch(GS_HK_##n, NULL, "symbol", a, b, c, d, e); }
+#include "hooktab.h"
+#undef GS_HOOK
+
+/* Bound slots: SLOTS per hook, each tied to one real copy at run time. */
+#define SLOT_FN(n, k) \
+	static int slot_##n##_##k(A a, A b, A c, A d, A e) \
+	{ return dispatch(GS_HK_##n, slots[GS_HK_##n][k].real, slots[GS_HK_##n][k].via, a, b, c, d, e); }
+#define GS_HOOK(n, ...) SLOT_FN(n, 0) SLOT_FN(n, 1) SLOT_FN(n, 2) SLOT_FN(n, 3)
+#include "hooktab.h"
+#undef GS_HOOK
+
+static const gs_fn slot_fns[GS_N_HOOKS][SLOTS] = {
+#define GS_HOOK(n, ...) { slot_##n##_0, slot_##n##_1, slot_##n##_2, slot_##n##_3 },
+#include "hooktab.h"
+#undef GS_HOOK
+};
+
+void *gs_hook_bind(int idx, void *real, const char *via)
+{
+	int k;
+
+	for (k = 0; k < SLOTS; k++) {
+		void *cur = __atomic_load_n(&slots[idx][k].real, __ATOMIC_ACQUIRE);
+		if (cur == real)
+			return (void *)slot_fns[idx][k];
+		if (cur == NULL) {
+			void *expect = NULL;
+			slots[idx][k].via = via;
+			if (__atomic_compare_exchange_n(&slots[idx][k].real, &expect, real, 0,
+							__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE) ||
+			    expect == real)
+				return (void *)slot_fns[idx][k];
+		}
+	}
+	return real; /* out of slots: unwrapped, but still correct */
+}
