@@ -8,7 +8,7 @@
 #   make install PREFIX=/usr/local DESTDIR=
 
 CC       ?= cc
-BUILD    ?= build
+BUILD    ?= $(if $(SANITIZE),build-san,build)
 PREFIX   ?= /usr/local
 DESTDIR  ?=
 SANITIZE ?=
@@ -23,13 +23,13 @@ UNWIND_CFLAGS := -I/usr/include/x86_64-linux-gnu
 # caller, which breaks the RUNPATH semantics the shim exists to keep. The
 # shim gets the other sanitizers; its logic runs under ASan in the unit
 # tests (build/unit/*), which link the shim's objects into a program.
+comma := ,
+space := $(empty) $(empty)
 ifneq ($(SANITIZE),)
 SAN_FLAGS      := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
 SHIM_SANITIZE  := $(filter-out address,$(subst $(comma), ,$(SANITIZE)))
 SHIM_SAN_FLAGS := $(if $(strip $(SHIM_SANITIZE)),-fsanitize=$(subst $(space),$(comma),$(strip $(SHIM_SANITIZE))) -fno-sanitize-recover=all)
 endif
-comma := ,
-space := $(empty) $(empty)
 
 SHIM_SRC  := $(wildcard shim/*.c)
 SHIM_ASM  := $(wildcard shim/*.S)
@@ -73,6 +73,9 @@ $(BUILD)/gpushim: $(COLL_OBJ)
 include tests/build.mk
 -include bench/build.mk
 
+deps:
+	@sh .ci/deps.sh
+
 check: all test-bins
 	@BUILD=$(BUILD) SANITIZE=$(SANITIZE) sh tests/run.sh
 
@@ -91,4 +94,4 @@ uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/gpushim $(DESTDIR)$(PREFIX)/lib/gpushim/libgpushim.so
 	-rmdir $(DESTDIR)$(PREFIX)/lib/gpushim
 
-.PHONY: all check demo clean install uninstall test-bins bench
+.PHONY: deps all check demo clean install uninstall test-bins bench

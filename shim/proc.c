@@ -203,16 +203,27 @@ void gs_proc_bye(const char *reason)
 	gs_proc_send(&r);
 }
 
-static void after_fork_child(void)
+static void reset_image(void)
 {
-	pid = getpid();
-	forked = 1;
 	seq = 0;
 	pending_drops = dropped = folded = 0;
 	hello_state = 0;
 	gs_sink_after_fork();
 	gs_ident_after_fork();
 	gs_fold_after_fork();
+}
+
+static void after_fork_child(void)
+{
+	pid = getpid();
+	forked = 1;
+	reset_image();
+}
+
+void gs_proc_restart(void)
+{
+	if (__atomic_load_n(&hello_state, __ATOMIC_ACQUIRE))
+		reset_image();
 }
 
 void gs_proc_init(void)

@@ -15,5 +15,7 @@ void gs_proc_count_folded(long long n);
 /* At exit: the bye record, when this process sent anything. */
 void gs_proc_bye(const char *reason);
 void gs_proc_init(void);
+/* After a failed exec that already sent bye: this image starts over. */
+void gs_proc_restart(void);
 
 #endif

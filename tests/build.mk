@@ -8,9 +8,10 @@ TEST_PROG_SRC := $(wildcard tests/progs/*.c)
 TEST_PROGS    := $(TEST_PROG_SRC:tests/progs/%.c=$(BUILD)/tests/%)
 UNIT_SRC      := $(wildcard tests/unit/*.c)
 UNIT_BINS     := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/unit/%)
-# Shim sources without the exported hooks, compiled into each unit test
-# with the full sanitizer set (ASan included).
-SHIM_UNIT_SRC := $(filter-out shim/dlhooks.c shim/gpuhooks.c shim/init.c,$(SHIM_SRC))
+# Each unit test names the shim sources it is built with (never the hooks,
+# which would interpose on the test itself); they are compiled into the test
+# with the full sanitizer set, AddressSanitizer included.
+UNIT_SRCS_record_test := shim/record.c
 
 # Test programs are plain clients: no sanitizer (they run with and without
 # the shim and must behave like ordinary programs).
@@ -18,10 +19,12 @@ $(BUILD)/tests/%: tests/progs/%.c
 	@mkdir -p $(@D)
 	$(CC) -std=gnu11 -O1 -g -Wall -Wextra -Werror -D_GNU_SOURCE $(TEST_PROG_FLAGS_$*) -o $@ $< -ldl -lpthread $(TEST_PROG_LIBS_$*)
 
-$(BUILD)/unit/%: tests/unit/%.c $(SHIM_UNIT_SRC)
+$(BUILD)/unit/%: tests/unit/%.c $(SHIM_SRC)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(UNWIND_CFLAGS) -Ishim -DGS_UNIT_TEST $(SAN_FLAGS) -o $@ $< $(SHIM_UNIT_SRC) $(SHIM_LIBS)
+	$(CC) $(CFLAGS) $(UNWIND_CFLAGS) -Ishim $(SAN_FLAGS) -o $@ $< $(UNIT_SRCS_$*) $(SHIM_LIBS)
 
 -include tests/fakes/build.mk
 
-test-bins: $(TEST_PROGS) $(UNIT_BINS) $(FAKE_LIBS)
+-include tests/ni.mk
+
+test-bins: $(TEST_PROGS) $(UNIT_BINS) $(FAKE_LIBS) $(NI_LIBS)
