@@ -79,6 +79,13 @@ deps:
 check: all test-bins
 	@BUILD=$(BUILD) SANITIZE=$(SANITIZE) sh tests/run.sh
 
+# Static analysis of the project's own C (quiet when clean).
+lint:
+	cppcheck --enable=warning,style,performance --quiet --error-exitcode=1 --std=c11 \
+		-D_GNU_SOURCE '-DElfW(t)=Elf64_##t' --suppress=unusedStructMember \
+		-Icommon -Ishim shim/ collector/
+	clang-tidy --quiet $(SHIM_SRC) $(COLL_SRC) -- -std=gnu11 -D_GNU_SOURCE -Icommon -Ishim $(UNWIND_CFLAGS)
+
 demo: all
 	@sh examples/demo.sh
 
@@ -94,4 +101,4 @@ uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/gpushim $(DESTDIR)$(PREFIX)/lib/gpushim/libgpushim.so
 	-rmdir $(DESTDIR)$(PREFIX)/lib/gpushim
 
-.PHONY: deps all check demo clean install uninstall test-bins bench
+.PHONY: deps lint all check demo clean install uninstall test-bins bench

@@ -21,7 +21,8 @@
 #define EXPORT __attribute__((visibility("default")))
 #define MAX_DEPS 32
 
-/* The argument registers as tramp.S saved them. */
+/* The argument registers as tramp.S saved them (all six are restored,
+ * only the first four are ever read or rewritten here). */
 struct gs_regs {
 	uintptr_t rdi, rsi, rdx, rcx, r8, r9;
 };
@@ -63,7 +64,7 @@ static void caller_path(const void *caller, char *buf, size_t size)
 static void record_open(const char *fn, long lmid, const char *name, int flags,
 			const struct gs_resolved *res, void *h, long long dur, const void *caller)
 {
-	int deps[MAX_DEPS], n_deps = 0, id = 0, i, code = 0;
+	int deps[MAX_DEPS], n_deps = 0, id = 0, code = 0;
 	const char *msg = NULL;
 	struct gs_rec r;
 
@@ -86,6 +87,8 @@ static void record_open(const char *fn, long lmid, const char *name, int flags,
 			gs_rec_int(&r, "lib", id);
 		gs_rec_str(&r, "how", res->how);
 		if (n_deps) {
+			int i;
+
 			gs_rec_open(&r, "deps", '[');
 			for (i = 0; i < n_deps; i++)
 				gs_rec_int(&r, NULL, deps[i]);

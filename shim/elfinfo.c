@@ -5,34 +5,39 @@
 
 #include "ident.h"
 
-static ElfW(Addr) fix(ElfW(Addr) p, ElfW(Addr) base)
+ElfW(Addr) gs_elf_ptr(ElfW(Addr) p, ElfW(Addr) base)
 {
 	/* glibc relocates dynamic entries in place, except for the vDSO. */
 	return p < base ? p + base : p;
 }
 
-const char *gs_elf_soname(const struct dl_phdr_info *info)
+const ElfW(Dyn) *gs_elf_dynamic(const struct dl_phdr_info *info)
 {
-	const ElfW(Dyn) *dyn = NULL;
-	const char *strtab = NULL;
-	ElfW(Xword) soname = 0;
-	int have = 0;
 	ElfW(Half) i;
 
 	for (i = 0; i < info->dlpi_phnum; i++)
 		if (info->dlpi_phdr[i].p_type == PT_DYNAMIC)
-			dyn = (const void *)(info->dlpi_addr + info->dlpi_phdr[i].p_vaddr);
-	if (!dyn)
-		return NULL;
-	for (; dyn->d_tag != DT_NULL; dyn++) {
+			return (const void *)(info->dlpi_addr + info->dlpi_phdr[i].p_vaddr);
+	return NULL;
+}
+
+const char *gs_elf_strtab(const struct dl_phdr_info *info, const ElfW(Dyn) *dyn)
+{
+	for (; dyn && dyn->d_tag != DT_NULL; dyn++)
 		if (dyn->d_tag == DT_STRTAB)
-			strtab = (const char *)fix(dyn->d_un.d_ptr, info->dlpi_addr);
-		else if (dyn->d_tag == DT_SONAME) {
-			soname = dyn->d_un.d_val;
-			have = 1;
-		}
-	}
-	return have && strtab ? strtab + soname : NULL;
+			return (const char *)gs_elf_ptr(dyn->d_un.d_ptr, info->dlpi_addr);
+	return NULL;
+}
+
+const char *gs_elf_soname(const struct dl_phdr_info *info)
+{
+	const ElfW(Dyn) *dyn = gs_elf_dynamic(info);
+	const char *strtab = gs_elf_strtab(info, dyn);
+
+	for (; strtab && dyn->d_tag != DT_NULL; dyn++)
+		if (dyn->d_tag == DT_SONAME)
+			return strtab + dyn->d_un.d_val;
+	return NULL;
 }
 
 int gs_elf_build_id(const struct dl_phdr_info *info, char *hex, size_t size)
@@ -59,13 +64,13 @@ int gs_elf_build_id(const struct dl_phdr_info *info, char *hex, size_t size)
 			if (next > end || next <= p)
 				break;
 			if (n->n_type == NT_GNU_BUILD_ID && n->n_namesz == 4 &&
-			    memcmp(name, "GNU", 4) == 0 && n->n_descsz * 2 < size) {
+			    memcmp(name, "GNU", 4) == 0 && (size_t)n->n_descsz * 2 < size) {
 				ElfW(Word) k;
 				for (k = 0; k < n->n_descsz; k++) {
-					hex[2 * k] = digits[desc[k] >> 4];
-					hex[2 * k + 1] = digits[desc[k] & 15];
+					hex[(size_t)2 * k] = digits[desc[k] >> 4];
+					hex[(size_t)2 * k + 1] = digits[desc[k] & 15];
 				}
-				hex[2 * n->n_descsz] = '\0';
+				hex[(size_t)2 * n->n_descsz] = '\0';
 				return 0;
 			}
 			p = next;

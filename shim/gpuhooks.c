@@ -81,7 +81,6 @@ static void record_call(int idx, void *real, const char *via, int lib, int rc, c
 	const struct gs_hook *hk = &gs_hooks[idx];
 	struct gs_stack st;
 	struct gs_rec r;
-	int i;
 
 	gs_stack_capture(&st);
 	if (gs_fold_note(idx, lib, rc, gs_stack_hash(&st)))
@@ -109,6 +108,8 @@ static void record_call(int idx, void *real, const char *via, int lib, int rc, c
 		gs_rec_bool(&r, "wrapped", wrapped);
 	gs_versions_add(&r, hk->probe, real, rc);
 	if (me->n_inner) {
+		int i;
+
 		gs_rec_open(&r, "inner", '[');
 		for (i = 0; i < me->n_inner; i++) {
 			gs_rec_open(&r, NULL, '{');

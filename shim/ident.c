@@ -60,24 +60,13 @@ struct needed_q { const char *soname; const char *found; };
 static int needed_cb(struct dl_phdr_info *info, size_t size, void *data)
 {
 	struct needed_q *q = data;
-	const ElfW(Dyn) *dyn = NULL, *d;
-	const char *strtab = NULL;
-	ElfW(Half) i;
+	const ElfW(Dyn) *d = gs_elf_dynamic(info);
+	const char *strtab = gs_elf_strtab(info, d);
 
 	(void)size;
-	for (i = 0; i < info->dlpi_phnum; i++)
-		if (info->dlpi_phdr[i].p_type == PT_DYNAMIC)
-			dyn = (const void *)(info->dlpi_addr + info->dlpi_phdr[i].p_vaddr);
-	if (!dyn)
-		return 0;
-	for (d = dyn; d->d_tag != DT_NULL; d++)
-		if (d->d_tag == DT_STRTAB)
-			strtab = (const char *)(d->d_un.d_ptr < info->dlpi_addr
-							? d->d_un.d_ptr + info->dlpi_addr
-							: d->d_un.d_ptr);
 	if (!strtab)
 		return 0;
-	for (d = dyn; d->d_tag != DT_NULL; d++)
+	for (; d->d_tag != DT_NULL; d++)
 		if (d->d_tag == DT_NEEDED && strcmp(strtab + d->d_un.d_val, q->soname) == 0) {
 			q->found = info->dlpi_name[0] ? info->dlpi_name : "(program)";
 			return 1;

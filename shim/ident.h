@@ -15,7 +15,10 @@ int gs_ident_addr(const void *addr, const char *origin);
 int gs_ident_scan(const char *origin, int *ids, int max);
 void gs_ident_after_fork(void);
 
-/* Reading the loaded image (no file I/O). */
+/* Reading the loaded image (no file I/O): elfinfo.c. */
+ElfW(Addr) gs_elf_ptr(ElfW(Addr) p, ElfW(Addr) base);
+const ElfW(Dyn) *gs_elf_dynamic(const struct dl_phdr_info *info);
+const char *gs_elf_strtab(const struct dl_phdr_info *info, const ElfW(Dyn) *dyn);
 const char *gs_elf_soname(const struct dl_phdr_info *info);
 int gs_elf_build_id(const struct dl_phdr_info *info, char *hex, size_t size);
 

@@ -9,6 +9,7 @@
 #include <link.h>
 #include <string.h>
 
+#include "ident.h"
 #include "real.h"
 
 struct gs_real gs_real;
@@ -19,18 +20,12 @@ struct find {
 	void *addr;
 };
 
-static ElfW(Addr) fix(ElfW(Addr) p, ElfW(Addr) base)
-{
-	/* glibc relocates most dynamic entries in place; the vDSO's are not. */
-	return p < base ? p + base : p;
-}
-
 static int find_in_object(struct dl_phdr_info *info, size_t size, void *data)
 {
 	struct find *f = data;
-	const ElfW(Dyn) *dyn = NULL;
+	const ElfW(Dyn) *dyn;
 	const ElfW(Sym) *symtab = NULL;
-	const char *strtab = NULL;
+	const char *strtab;
 	const ElfW(Half) *versym = NULL;
 	const char *b;
 	size_t i, nsym;
@@ -39,18 +34,13 @@ static int find_in_object(struct dl_phdr_info *info, size_t size, void *data)
 	b = strrchr(info->dlpi_name, '/');
 	if (!b || strcmp(b + 1, f->soname) != 0)
 		return 0;
-	for (i = 0; i < info->dlpi_phnum; i++)
-		if (info->dlpi_phdr[i].p_type == PT_DYNAMIC)
-			dyn = (const void *)(info->dlpi_addr + info->dlpi_phdr[i].p_vaddr);
-	if (!dyn)
-		return 0;
-	for (; dyn->d_tag != DT_NULL; dyn++) {
+	dyn = gs_elf_dynamic(info);
+	strtab = gs_elf_strtab(info, dyn);
+	for (; dyn && dyn->d_tag != DT_NULL; dyn++) {
 		if (dyn->d_tag == DT_SYMTAB)
-			symtab = (const void *)fix(dyn->d_un.d_ptr, info->dlpi_addr);
-		else if (dyn->d_tag == DT_STRTAB)
-			strtab = (const void *)fix(dyn->d_un.d_ptr, info->dlpi_addr);
+			symtab = (const void *)gs_elf_ptr(dyn->d_un.d_ptr, info->dlpi_addr);
 		else if (dyn->d_tag == DT_VERSYM)
-			versym = (const void *)fix(dyn->d_un.d_ptr, info->dlpi_addr);
+			versym = (const void *)gs_elf_ptr(dyn->d_un.d_ptr, info->dlpi_addr);
 	}
 	if (!symtab || !strtab || (const char *)symtab >= strtab)
 		return 0;

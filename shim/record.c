@@ -74,12 +74,11 @@ static void put_escaped(struct gs_rec *r, const unsigned char *s, size_t n)
 
 	while (i < n) {
 		unsigned char c = s[i];
-		size_t len = 1, k;
 		char e[8];
-		size_t el = 0;
+		size_t el;
 
 		if (c >= 0x80) {
-			len = c >= 0xf0 && c < 0xf5 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 && c < 0xe0 ? 2 : 0;
+			size_t k, len = c >= 0xf0 && c < 0xf5 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 && c < 0xe0 ? 2 : 0;
 			for (k = 1; k < len; k++)
 				if (i + k >= n || (s[i + k] & 0xc0) != 0x80)
 					len = 0;
@@ -98,7 +97,7 @@ static void put_escaped(struct gs_rec *r, const unsigned char *s, size_t n)
 		if (c == '"' || c == '\\') {
 			e[0] = '\\'; e[1] = (char)c; el = 2;
 		} else if (c < 0x20 || c >= 0x80 || c == 0x7f) {
-			memcpy(e, "\\u00", 4);
+			e[0] = '\\'; e[1] = 'u'; e[2] = '0'; e[3] = '0';
 			e[4] = hex[c >> 4]; e[5] = hex[c & 15]; el = 6;
 		} else {
 			e[0] = (char)c; el = 1;

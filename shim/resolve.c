@@ -53,14 +53,20 @@ void gs_resolve_init(void)
 	unsigned i;
 	int after = 0;
 
-	/* glibc-hwcaps levels glibc 2.33+ searches first, best first. */
+	/* glibc-hwcaps levels glibc 2.33+ searches first, best first; each
+	 * level is told by its defining features (what gcc and clang both
+	 * name), which is how glibc decides too. */
 	n_hwcaps = 0;
 	__builtin_cpu_init();
-	if (__builtin_cpu_supports("x86-64-v4"))
+	if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+	    __builtin_cpu_supports("avx512cd") && __builtin_cpu_supports("avx512dq") &&
+	    __builtin_cpu_supports("avx512vl"))
 		hwcaps[n_hwcaps++] = "x86-64-v4";
-	if (__builtin_cpu_supports("x86-64-v3"))
+	if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi") &&
+	    __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("fma"))
 		hwcaps[n_hwcaps++] = "x86-64-v3";
-	if (__builtin_cpu_supports("x86-64-v2"))
+	if (__builtin_cpu_supports("sse4.2") && __builtin_cpu_supports("popcnt") &&
+	    __builtin_cpu_supports("ssse3"))
 		hwcaps[n_hwcaps++] = "x86-64-v2";
 
 	gs_dlerr_stash();
@@ -271,7 +277,7 @@ static void cand_cache(struct cands *c)
 	static const char magic[] = "glibc-ld.so.cache1.1";
 	struct stat st;
 	const unsigned char *m;
-	uint32_t nlibs, i;
+	uint32_t nlibs;
 	int f = open("/etc/ld.so.cache", O_RDONLY | O_CLOEXEC);
 
 	if (f < 0)
@@ -285,6 +291,8 @@ static void cand_cache(struct cands *c)
 	if (m == MAP_FAILED)
 		return;
 	if (memcmp(m, magic, sizeof magic - 1) == 0) {
+		uint32_t i;
+
 		memcpy(&nlibs, m + 20, 4);
 		for (i = 0; i < nlibs && 48 + (size_t)(i + 1) * 24 <= (size_t)st.st_size; i++) {
 			uint32_t val;
@@ -308,7 +316,6 @@ void gs_candidates(struct gs_rec *r, const char *name, const void *caller)
 	Dl_serinfo *si;
 	Dl_info info;
 	const char *so;
-	unsigned i;
 	int k;
 
 	if (!name || strchr(name, '/') || !(so = strstr(name, ".so")))
@@ -319,9 +326,12 @@ void gs_candidates(struct gs_rec *r, const char *name, const void *caller)
 	snprintf(c.stem, sizeof c.stem, "%.*s.so", (int)(so - name), name);
 	gs_dlerr_stash();
 	if (gs_real.dladdr1(caller, &info, (void **)&l, RTLD_DL_LINKMAP) && l &&
-	    (si = serinfo(l, buf, sizeof buf)))
+	    (si = serinfo(l, buf, sizeof buf))) {
+		unsigned i;
+
 		for (i = 0; i < si->dls_cnt; i++)
 			cand_dir(&c, si->dls_serpath[i].dls_name);
+	}
 	gs_dlerr_discard();
 	for (k = 0; k < n_sys; k++)
 		cand_dir(&c, sys_dirs[k]);

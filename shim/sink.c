@@ -163,7 +163,6 @@ int gs_sink_write(const char *buf, size_t len)
 {
 	int saved = errno, rc = -1;
 	long long t;
-	ssize_t n;
 
 	pthread_mutex_lock(&lock);
 	if (fd >= 0 && !still_ours())
@@ -174,7 +173,8 @@ int gs_sink_write(const char *buf, size_t len)
 			next_try = t + RETRY_NS;
 	}
 	if (fd >= 0) {
-		n = write_nosigpipe(buf, len);
+		ssize_t n = write_nosigpipe(buf, len);
+
 		if (n == (ssize_t)len) {
 			rc = 0;
 		} else if (n >= 0 || (errno != EAGAIN && errno != EINTR)) {
