@@ -86,7 +86,7 @@ lint:
 		-Icommon -Ishim shim/ collector/
 	clang-tidy --quiet $(SHIM_SRC) $(COLL_SRC) -- -std=gnu11 -D_GNU_SOURCE -Icommon -Ishim $(UNWIND_CFLAGS)
 
-demo: all
+demo: all test-bins
 	@sh examples/demo.sh
 
 clean:

@@ -33,8 +33,11 @@ void gs_stack_capture(struct gs_stack *s)
 	n = unw_backtrace(ips, depth + SHIM_FRAMES + 1);
 	while (first < n && in_shim(ips[first]))
 		first++;
+	/* The shim's own frames further out (a hooked call in progress while
+	 * this one happens inside it) say nothing about the program: out. */
 	for (i = first; i < n && s->n < depth; i++)
-		s->ip[s->n++] = ips[i];
+		if (!in_shim(ips[i]))
+			s->ip[s->n++] = ips[i];
 	s->more = n - i;
 }
 
