@@ -34,13 +34,15 @@ endif
 SHIM_SRC  := $(wildcard shim/*.c)
 SHIM_ASM  := $(wildcard shim/*.S)
 SHIM_OBJ  := $(SHIM_SRC:%.c=$(BUILD)/%.o) $(SHIM_ASM:%.S=$(BUILD)/%.o)
+# The shim links libc alone (libunwind is dlopen'ed on first use, see
+# shim/stack.c), so it loads in images without libunwind or libbsd.
 # The shim's RUNPATH names a directory that can never hold a file
 # (/dev/null is not a directory). Its only effect: glibc does not search the
 # executable's RPATH when the shim itself is the dlopen caller (see
 # docs/how-it-works.md, "Who is the caller").
 SHIM_LDFLAGS := -shared -Wl,-z,now -Wl,-z,relro -Wl,--enable-new-dtags \
                 -Wl,-rpath,/dev/null/gpushim
-SHIM_LIBS := -lunwind -lbsd -ldl -lpthread
+SHIM_LIBS := -ldl -lpthread
 
 COLL_SRC  := $(wildcard collector/*.c)
 COLL_OBJ  := $(COLL_SRC:%.c=$(BUILD)/%.o)

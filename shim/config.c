@@ -5,7 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
-#include <bsd/string.h>
+#include "strl.h"
 
 #include "format.h"
 #include "config.h"
@@ -51,7 +51,7 @@ static void copy_env(const char *name, char *dst, size_t size)
 
 	if (!v)
 		return;
-	if (strlcpy(dst, v, size) >= size) {
+	if (gs_strlcpy(dst, v, size) >= size) {
 		dst[0] = '\0';
 		gs_warn_once(&once, "%s is longer than %zu bytes; ignored", name, size - 1);
 	}

@@ -1,6 +1,6 @@
 #include <errno.h>
 #include <string.h>
-#include <bsd/string.h>
+#include "strl.h"
 
 #include "dlerr.h"
 #include "real.h"
@@ -31,7 +31,7 @@ const char *gs_dlerr_take(int *err_no)
 		errno = saved;
 		return NULL;
 	}
-	strlcpy(st.msg, m, sizeof st.msg);
+	gs_strlcpy(st.msg, m, sizeof st.msg);
 	st.err_no = errno; /* dlerror() set it to the failed call's code */
 	st.pending = 1;
 	if (err_no)

@@ -332,6 +332,7 @@ EXPORT int dlclose(void *h)
 	__asm__("" : "+r"(hv));
 	gs_init();
 	gs_dlerr_forget();
+	gs_stack_forget();
 	if (gs_guard_busy() || !hv || !handle_watched(h))
 		return gs_real.dlclose(h);
 	gs_guard_enter();

@@ -68,8 +68,15 @@ void gs_fold_totals(struct gs_rec *r)
 	pthread_mutex_unlock(&lock);
 }
 
+void gs_fold_restart(void)
+{
+	pthread_mutex_lock(&lock);
+	n_keys = 0;
+	pthread_mutex_unlock(&lock);
+}
+
 void gs_fold_after_fork(void)
 {
 	pthread_mutex_init(&lock, NULL);
-	n_keys = 0;
+	gs_fold_restart();
 }

@@ -16,6 +16,8 @@ struct gs_rec;
 int gs_fold_note(int hook, int lib, int rc, unsigned long stack);
 /* Adds the "calls" totals to the bye record. */
 void gs_fold_totals(struct gs_rec *r);
+/* fork child (re-initialises the lock) / new image after a failed exec. */
 void gs_fold_after_fork(void);
+void gs_fold_restart(void);
 
 #endif

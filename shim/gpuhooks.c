@@ -53,7 +53,8 @@ int gs_hook_find(const char *name)
 {
 	int i;
 
-	if (!name || (name[0] != 'c' && name[0] != 'n'))
+	/* Every hooked name starts "cu" or "nvmlInit": most names stop here. */
+	if (!name || !((name[0] == 'c' && name[1] == 'u') || strncmp(name, "nvmlInit", 8) == 0))
 		return -1;
 	for (i = 0; i < GS_N_HOOKS; i++)
 		if (strcmp(gs_hooks[i].name, name) == 0)

@@ -253,14 +253,21 @@ int gs_ident_scan(const char *origin, int *ids, int max)
 	return n;
 }
 
-void gs_ident_after_fork(void)
+void gs_ident_restart(void)
 {
 	int i;
 
-	pthread_mutex_init(&lock, NULL);
-	/* The child is a new process for the collector: re-send on first use,
-	 * and let the next scan look at everything again. */
+	/* A new process or image for the collector: re-send on first use, and
+	 * let the next scan look at everything again. */
+	pthread_mutex_lock(&lock);
 	for (i = 0; i < n_ent; i++)
 		tab[i].sent = 0;
 	seen_adds = seen_subs = 0;
+	pthread_mutex_unlock(&lock);
+}
+
+void gs_ident_after_fork(void)
+{
+	pthread_mutex_init(&lock, NULL);
+	gs_ident_restart();
 }

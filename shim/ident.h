@@ -13,7 +13,9 @@ int gs_ident_addr(const void *addr, const char *origin);
 /* Records watched objects that appeared since the last scan; their ids go
  * to IDS (at most MAX). Returns how many. Cheap when nothing was loaded. */
 int gs_ident_scan(const char *origin, int *ids, int max);
+/* fork child (re-initialises the lock) / new image after a failed exec. */
 void gs_ident_after_fork(void);
+void gs_ident_restart(void);
 
 /* Reading the loaded image (no file I/O): elfinfo.c. */
 ElfW(Addr) gs_elf_ptr(ElfW(Addr) p, ElfW(Addr) base);

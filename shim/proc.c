@@ -7,13 +7,15 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
-#include <bsd/string.h>
+#include "strl.h"
 
 #include "config.h"
 #include "fold.h"
 #include "ident.h"
 #include "proc.h"
 #include "record.h"
+#include "resolve.h"
+#include "stack.h"
 #include "sink.h"
 
 static int pid;
@@ -87,7 +89,7 @@ static int kernel_driver(char *out, size_t size)
 	if (read_sys("/sys/module/nvidia/version", buf, sizeof buf) == 0) {
 		buf[strcspn(buf, " \t\n")] = '\0';
 		if (buf[0]) {
-			strlcpy(out, buf, size);
+			gs_strlcpy(out, buf, size);
 			return 0;
 		}
 	}
@@ -102,7 +104,7 @@ static int kernel_driver(char *out, size_t size)
 	*e = '\0';
 	if (!*p)
 		return -1;
-	strlcpy(out, p, size);
+	gs_strlcpy(out, p, size);
 	return 0;
 }
 
@@ -203,27 +205,36 @@ void gs_proc_bye(const char *reason)
 	gs_proc_send(&r);
 }
 
-static void reset_image(void)
+static void reset_counters(void)
 {
 	seq = 0;
 	pending_drops = dropped = folded = 0;
 	hello_state = 0;
-	gs_sink_after_fork();
-	gs_ident_after_fork();
-	gs_fold_after_fork();
 }
 
+/* Only this thread exists in a fork child, but another may have held any
+ * of the shim's locks at the fork: each module re-initialises its own. */
 static void after_fork_child(void)
 {
 	pid = getpid();
 	forked = 1;
-	reset_image();
+	gs_sink_after_fork();
+	gs_ident_after_fork();
+	gs_fold_after_fork();
+	gs_stack_after_fork();
+	gs_resolve_after_fork();
+	reset_counters();
 }
 
+/* After a failed exec other threads are still running: take the locks,
+ * do not re-initialise them. */
 void gs_proc_restart(void)
 {
-	if (__atomic_load_n(&hello_state, __ATOMIC_ACQUIRE))
-		reset_image();
+	if (!__atomic_load_n(&hello_state, __ATOMIC_ACQUIRE))
+		return;
+	gs_ident_restart();
+	gs_fold_restart();
+	reset_counters();
 }
 
 void gs_proc_init(void)

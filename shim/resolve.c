@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-#include <bsd/string.h>
+#include "strl.h"
 
 #include "config.h"
 #include "ident.h"
@@ -77,7 +77,7 @@ void gs_resolve_init(void)
 	}
 	for (i = 0; i < si->dls_cnt && n_sys < MAX_SYS; i++) {
 		if (after)
-			strlcpy(sys_dirs[n_sys++], si->dls_serpath[i].dls_name, sizeof sys_dirs[0]);
+			gs_strlcpy(sys_dirs[n_sys++], si->dls_serpath[i].dls_name, sizeof sys_dirs[0]);
 		else if (strcmp(si->dls_serpath[i].dls_name, SHIM_RUNPATH) == 0)
 			after = 1;
 	}
@@ -184,7 +184,7 @@ void gs_resolve(const char *name, const void *caller, struct gs_resolved *out)
 	out->caller[0] = '\0';
 	gs_dlerr_stash();
 	if (gs_real.dladdr1(caller, &info, (void **)&l, RTLD_DL_LINKMAP) && info.dli_fname)
-		strlcpy(out->caller, info.dli_fname, sizeof out->caller);
+		gs_strlcpy(out->caller, info.dli_fname, sizeof out->caller);
 	if (!name) {
 		out->how = "path";
 		goto done;
@@ -198,7 +198,7 @@ void gs_resolve(const char *name, const void *caller, struct gs_resolved *out)
 	if (q.path) {
 		out->how = "loaded";
 		if (!q.by_soname) /* glibc may not know it by this name: be exact */
-			strlcpy(out->path, q.path, sizeof out->path);
+			gs_strlcpy(out->path, q.path, sizeof out->path);
 		goto done;
 	}
 	if (!l || !(si = serinfo(l, buf, sizeof buf)))
@@ -251,12 +251,12 @@ static void cand_add(struct cands *c, const char *dir, const char *file)
 	if (dir)
 		snprintf(p, sizeof p, "%s/%s", dir, file);
 	else
-		strlcpy(p, file, sizeof p);
+		gs_strlcpy(p, file, sizeof p);
 	for (i = 0; i < c->n; i++)
 		if (strcmp(c->path[i], p) == 0)
 			return;
 	if (c->n < MAX_CAND && access(p, F_OK) == 0)
-		strlcpy(c->path[c->n++], p, sizeof c->path[0]);
+		gs_strlcpy(c->path[c->n++], p, sizeof c->path[0]);
 }
 
 static void cand_dir(struct cands *c, const char *dir)
@@ -307,10 +307,17 @@ static void cand_cache(struct cands *c)
 	munmap((void *)m, (size_t)st.st_size);
 }
 
+static struct cands cand; /* large; failures are rare, one at a time */
+static pthread_mutex_t cand_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void gs_resolve_after_fork(void)
+{
+	pthread_mutex_init(&cand_lock, NULL);
+}
+
 void gs_candidates(struct gs_rec *r, const char *name, const void *caller)
 {
-	static struct cands c; /* large; failures are rare, guard by lock */
-	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	struct cands *const cp = &cand;
 	_Alignas(Dl_serinfo) char buf[SERINFO_MAX];
 	struct link_map *l = NULL;
 	Dl_serinfo *si;
@@ -320,27 +327,27 @@ void gs_candidates(struct gs_rec *r, const char *name, const void *caller)
 
 	if (!name || strchr(name, '/') || !(so = strstr(name, ".so")))
 		return;
-	pthread_mutex_lock(&lock);
-	c.n = 0;
-	c.name = name;
-	snprintf(c.stem, sizeof c.stem, "%.*s.so", (int)(so - name), name);
+	pthread_mutex_lock(&cand_lock);
+	cp->n = 0;
+	cp->name = name;
+	snprintf(cp->stem, sizeof cp->stem, "%.*s.so", (int)(so - name), name);
 	gs_dlerr_stash();
 	if (gs_real.dladdr1(caller, &info, (void **)&l, RTLD_DL_LINKMAP) && l &&
 	    (si = serinfo(l, buf, sizeof buf))) {
 		unsigned i;
 
 		for (i = 0; i < si->dls_cnt; i++)
-			cand_dir(&c, si->dls_serpath[i].dls_name);
+			cand_dir(cp, si->dls_serpath[i].dls_name);
 	}
 	gs_dlerr_discard();
 	for (k = 0; k < n_sys; k++)
-		cand_dir(&c, sys_dirs[k]);
-	cand_cache(&c);
-	if (c.n) {
+		cand_dir(cp, sys_dirs[k]);
+	cand_cache(cp);
+	if (cp->n) {
 		gs_rec_open(r, "candidates", '[');
-		for (k = 0; k < c.n; k++)
-			gs_rec_str(r, NULL, c.path[k]);
+		for (k = 0; k < cp->n; k++)
+			gs_rec_str(r, NULL, cp->path[k]);
 		gs_rec_close(r);
 	}
-	pthread_mutex_unlock(&lock);
+	pthread_mutex_unlock(&cand_lock);
 }

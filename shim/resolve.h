@@ -19,6 +19,8 @@ struct gs_resolved {
 };
 
 void gs_resolve_init(void);
+/* fork child: another thread may have held the candidates lock. */
+void gs_resolve_after_fork(void);
 void gs_resolve(const char *name, const void *caller, struct gs_resolved *out);
 /* Same-stem files on the caller's search path, the ld.so cache and the
  * default directories: written to R as "candidates". */

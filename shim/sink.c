@@ -7,7 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
-#include <bsd/string.h>
+#include "strl.h"
 
 #include "config.h"
 #include "sink.h"
@@ -41,14 +41,14 @@ static const char *fifo_refusal(const char *path, struct stat *st)
 	char *slash;
 	uid_t me = geteuid();
 
-	strlcpy(dir, path, sizeof dir);
+	gs_strlcpy(dir, path, sizeof dir);
 	slash = strrchr(dir, '/');
 	if (slash == dir)
 		slash[1] = '\0';
 	else if (slash)
 		*slash = '\0';
 	else
-		strlcpy(dir, ".", sizeof dir);
+		gs_strlcpy(dir, ".", sizeof dir);
 	if (lstat(path, st) != 0)
 		return NULL; /* absent: no collector, not a refusal */
 	if (stat(dir, &dst) != 0)

@@ -1,6 +1,6 @@
-#define UNW_LOCAL_ONLY
 #include <dlfcn.h>
-#include <libunwind.h>
+#include <link.h>
+#include <pthread.h>
 #include <stdint.h>
 
 #include "config.h"
@@ -10,16 +10,113 @@
 
 /* Frames inside the shim are dropped; a few extra are captured for them. */
 #define SHIM_FRAMES 8
+#define MAX_SEG 8
+
+/* libunwind is loaded on the first stack, RTLD_LOCAL: a process that never
+ * produces an event never pays for it, and its exports (backtrace,
+ * _Unwind_Backtrace) never enter the program's global scope. */
+static int (*unw_backtrace_fn)(void **, int);
+static pthread_once_t unw_once = PTHREAD_ONCE_INIT;
+static int warned_unw;
+
+/* The shim's own executable segments, to tell its frames apart cheaply. */
+static struct { uintptr_t lo, hi; } seg[MAX_SEG];
+static int n_seg;
+
+static int self_segments(struct dl_phdr_info *info, size_t size, void *data)
+{
+	uintptr_t me = (uintptr_t)data;
+	int i;
+
+	(void)size;
+	for (i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		uintptr_t lo = info->dlpi_addr + ph->p_vaddr;
+		if (ph->p_type == PT_LOAD && me >= lo && me < lo + ph->p_memsz)
+			break;
+	}
+	if (i == info->dlpi_phnum)
+		return 0;
+	for (i = 0; i < info->dlpi_phnum && n_seg < MAX_SEG; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		if (ph->p_type == PT_LOAD && (ph->p_flags & PF_X)) {
+			seg[n_seg].lo = info->dlpi_addr + ph->p_vaddr;
+			seg[n_seg].hi = seg[n_seg].lo + ph->p_memsz;
+			n_seg++;
+		}
+	}
+	return 1;
+}
+
+static void load_unwind(void)
+{
+	void *h = gs_real.dlopen("libunwind.so.8", RTLD_LAZY | RTLD_LOCAL);
+
+	if (h)
+		unw_backtrace_fn = (int (*)(void **, int))gs_real.dlsym(h, "unw_backtrace");
+	if (!unw_backtrace_fn)
+		gs_warn_once(&warned_unw, "libunwind.so.8 not found: records carry no stacks");
+	gs_real.dlerror(); /* the shim's own failure is not the program's */
+	dl_iterate_phdr(self_segments, (void *)(uintptr_t)load_unwind);
+}
+
+/* dladdr searches symbol tables for the nearest name: microseconds a frame.
+ * Stacks repeat, so answers are kept per address until something is
+ * unloaded (gs_stack_forget, from the dlclose hook). */
+#define CACHE 512
+struct where { const void *ip; const char *fname; const void *fbase; const char *sname; unsigned gen; };
+static struct where cache[CACHE];
+static unsigned gen = 1;
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void gs_stack_after_fork(void)
+{
+	pthread_mutex_init(&cache_lock, NULL);
+}
+
+void gs_stack_forget(void)
+{
+	__atomic_add_fetch(&gen, 1, __ATOMIC_RELAXED);
+}
+
+static void where_is(const void *ip, struct where *w)
+{
+	struct where *c = &cache[((uintptr_t)ip >> 2) % CACHE];
+	unsigned g = __atomic_load_n(&gen, __ATOMIC_RELAXED);
+	Dl_info info;
+	void *map;
+
+	pthread_mutex_lock(&cache_lock);
+	if (c->ip == ip && c->gen == g) {
+		*w = *c;
+		pthread_mutex_unlock(&cache_lock);
+		return;
+	}
+	pthread_mutex_unlock(&cache_lock);
+	w->ip = ip;
+	w->gen = g;
+	if (gs_real.dladdr1(ip, &info, &map, 0) && info.dli_fname) {
+		w->fname = info.dli_fname[0] ? info.dli_fname : "(program)";
+		w->fbase = info.dli_fbase;
+		w->sname = info.dli_sname;
+	} else {
+		w->fname = "?";
+		w->fbase = NULL;
+		w->sname = NULL;
+	}
+	pthread_mutex_lock(&cache_lock);
+	*c = *w;
+	pthread_mutex_unlock(&cache_lock);
+}
 
 static int in_shim(const void *ip)
 {
-	static const void *shim_base;
-	Dl_info self, here;
-	void *map;
+	int i;
 
-	if (!shim_base && gs_real.dladdr1((const void *)gs_stack_add, &self, &map, 0))
-		shim_base = self.dli_fbase;
-	return gs_real.dladdr1(ip, &here, &map, 0) && here.dli_fbase == shim_base;
+	for (i = 0; i < n_seg; i++)
+		if ((uintptr_t)ip >= seg[i].lo && (uintptr_t)ip < seg[i].hi)
+			return 1;
+	return 0;
 }
 
 void gs_stack_capture(struct gs_stack *s)
@@ -30,7 +127,10 @@ void gs_stack_capture(struct gs_stack *s)
 	s->n = s->more = 0;
 	if (depth <= 0)
 		return;
-	n = unw_backtrace(ips, depth + SHIM_FRAMES + 1);
+	pthread_once(&unw_once, load_unwind);
+	if (!unw_backtrace_fn)
+		return;
+	n = unw_backtrace_fn(ips, depth + SHIM_FRAMES + 1);
 	while (first < n && in_shim(ips[first]))
 		first++;
 	/* The shim's own frames further out (a hooked call in progress while
@@ -60,18 +160,13 @@ void gs_stack_write(struct gs_rec *r, const struct gs_stack *s)
 	gs_rec_open(r, "stack", '[');
 	for (i = 0; i < s->n; i++) {
 		struct gs_rec_mark m = gs_rec_mark(r);
-		Dl_info info;
-		void *map;
+		struct where w;
 
-		if (!gs_real.dladdr1(s->ip[i], &info, &map, 0) || !info.dli_fname) {
-			info.dli_fname = "?";
-			info.dli_fbase = NULL;
-			info.dli_sname = NULL;
-		}
+		where_is(s->ip[i], &w);
 		gs_rec_open(r, NULL, '[');
-		gs_rec_str(r, NULL, info.dli_fname[0] ? info.dli_fname : "(program)");
-		gs_rec_int(r, NULL, (long long)((uintptr_t)s->ip[i] - (uintptr_t)info.dli_fbase));
-		gs_rec_str(r, NULL, info.dli_sname);
+		gs_rec_str(r, NULL, w.fname);
+		gs_rec_int(r, NULL, (long long)((uintptr_t)s->ip[i] - (uintptr_t)w.fbase));
+		gs_rec_str(r, NULL, w.sname);
 		gs_rec_close(r);
 		if (gs_rec_full(r)) {
 			gs_rec_rollback(r, m);

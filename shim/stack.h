@@ -19,6 +19,10 @@ struct gs_stack {
 void gs_stack_capture(struct gs_stack *s);
 unsigned long gs_stack_hash(const struct gs_stack *s);
 void gs_stack_write(struct gs_rec *r, const struct gs_stack *s);
+/* Something was unloaded: cached frame names may be stale. */
+void gs_stack_forget(void);
+/* fork child: another thread may have held the cache lock. */
+void gs_stack_after_fork(void);
 /* capture + write */
 void gs_stack_add(struct gs_rec *r);
 
