@@ -40,7 +40,7 @@ SHIM_OBJ  := $(SHIM_SRC:%.c=$(BUILD)/%.o) $(SHIM_ASM:%.S=$(BUILD)/%.o)
 # (/dev/null is not a directory). Its only effect: glibc does not search the
 # executable's RPATH when the shim itself is the dlopen caller (see
 # docs/how-it-works.md, "Who is the caller").
-SHIM_LDFLAGS := -shared -Wl,-z,now -Wl,-z,relro -Wl,--enable-new-dtags \
+SHIM_LDFLAGS := -shared -Wl,-z,relro -Wl,--enable-new-dtags \
                 -Wl,-rpath,/dev/null/gpushim
 SHIM_LIBS := -ldl -lpthread
 

@@ -23,7 +23,6 @@ static void init_once(void)
 	gs_config_load();
 	gs_watch_init();
 	gs_proc_init();
-	gs_resolve_init();
 	gs_depth--;
 	errno = saved;
 }

@@ -7,6 +7,7 @@
  * libc, or another interposer loaded after us, as it should be. */
 #include <elf.h>
 #include <link.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "ident.h"
@@ -20,44 +21,60 @@ struct find {
 	void *addr;
 };
 
-static int find_in_object(struct dl_phdr_info *info, size_t size, void *data)
+/* GNU hash lookup (what ld.so does): a few probes instead of a scan of
+ * the ~3000 symbols of libc. Every version of the name is looked at; the
+ * default one is the one without the hidden bit. */
+static void *gnu_hash_find(const struct dl_phdr_info *info, const ElfW(Dyn) *dyn, const char *name)
 {
-	struct find *f = data;
-	const ElfW(Dyn) *dyn;
 	const ElfW(Sym) *symtab = NULL;
-	const char *strtab;
 	const ElfW(Half) *versym = NULL;
-	const char *b;
-	size_t i, nsym;
+	const uint32_t *gh = NULL;
+	const char *strtab = gs_elf_strtab(info, dyn);
+	uint32_t h = 5381, nbuckets, symoffset, bloom_size, idx;
+	const uint32_t *buckets, *chain;
+	const unsigned char *c;
 
-	(void)size;
-	b = strrchr(info->dlpi_name, '/');
-	if (!b || strcmp(b + 1, f->soname) != 0)
-		return 0;
-	dyn = gs_elf_dynamic(info);
-	strtab = gs_elf_strtab(info, dyn);
 	for (; dyn && dyn->d_tag != DT_NULL; dyn++) {
 		if (dyn->d_tag == DT_SYMTAB)
 			symtab = (const void *)gs_elf_ptr(dyn->d_un.d_ptr, info->dlpi_addr);
 		else if (dyn->d_tag == DT_VERSYM)
 			versym = (const void *)gs_elf_ptr(dyn->d_un.d_ptr, info->dlpi_addr);
+		else if (dyn->d_tag == DT_GNU_HASH)
+			gh = (const void *)gs_elf_ptr(dyn->d_un.d_ptr, info->dlpi_addr);
 	}
-	if (!symtab || !strtab || (const char *)symtab >= strtab)
+	if (!symtab || !strtab || !gh)
+		return NULL;
+	for (c = (const unsigned char *)name; *c; c++)
+		h = h * 33 + *c;
+	nbuckets = gh[0];
+	symoffset = gh[1];
+	bloom_size = gh[2];
+	buckets = gh + 4 + bloom_size * (sizeof(ElfW(Addr)) / 4);
+	chain = buckets + nbuckets;
+	if (nbuckets == 0 || (idx = buckets[h % nbuckets]) < symoffset)
+		return NULL;
+	for (;; idx++) {
+		uint32_t ch = chain[idx - symoffset];
+		const ElfW(Sym) *sym = &symtab[idx];
+
+		if ((ch | 1) == (h | 1) && strcmp(strtab + sym->st_name, name) == 0 &&
+		    sym->st_shndx != SHN_UNDEF && !(versym && (versym[idx] & 0x8000)))
+			return (void *)(info->dlpi_addr + sym->st_value);
+		if (ch & 1)
+			return NULL;
+	}
+}
+
+static int find_in_object(struct dl_phdr_info *info, size_t size, void *data)
+{
+	struct find *f = data;
+	const char *b = strrchr(info->dlpi_name, '/');
+
+	(void)size;
+	if (!b || strcmp(b + 1, f->soname) != 0)
 		return 0;
-	/* .dynsym is followed by .dynstr in every glibc build; that bounds it. */
-	nsym = (size_t)(strtab - (const char *)symtab) / sizeof *symtab;
-	for (i = 1; i < nsym; i++) {
-		const ElfW(Sym) *s = &symtab[i];
-		if (s->st_shndx == SHN_UNDEF || ELF64_ST_TYPE(s->st_info) != STT_FUNC)
-			continue;
-		if (strcmp(strtab + s->st_name, f->sym) != 0)
-			continue;
-		if (versym && (versym[i] & 0x8000))
-			continue; /* a hidden compat version, not the default */
-		f->addr = (void *)(info->dlpi_addr + s->st_value);
-		return 1;
-	}
-	return 0;
+	f->addr = gnu_hash_find(info, gs_elf_dynamic(info), f->sym);
+	return 1;
 }
 
 static void *elf_lookup(const char *soname, const char *sym)

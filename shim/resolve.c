@@ -44,9 +44,13 @@ static Dl_serinfo *serinfo(void *map, void *buf, size_t size)
 	return buf;
 }
 
-void gs_resolve_init(void)
+static pthread_once_t init_once = PTHREAD_ONCE_INIT;
+
+/* Done on the first watched dlopen, not at start-up: most processes never
+ * make one. */
+static void resolve_init(void)
 {
-	static _Alignas(Dl_serinfo) char buf[SERINFO_MAX];
+	_Alignas(Dl_serinfo) char buf[SERINFO_MAX];
 	struct link_map *self = NULL;
 	Dl_serinfo *si;
 	Dl_info info;
@@ -70,7 +74,7 @@ void gs_resolve_init(void)
 		hwcaps[n_hwcaps++] = "x86-64-v2";
 
 	gs_dlerr_stash();
-	if (!gs_real.dladdr1((void *)gs_resolve_init, &info, (void **)&self, RTLD_DL_LINKMAP) ||
+	if (!gs_real.dladdr1((void *)resolve_init, &info, (void **)&self, RTLD_DL_LINKMAP) ||
 	    !(si = serinfo(self, buf, sizeof buf))) {
 		gs_dlerr_discard();
 		return;
@@ -179,6 +183,7 @@ void gs_resolve(const char *name, const void *caller, struct gs_resolved *out)
 	Dl_info info;
 	unsigned i, n_own;
 
+	pthread_once(&init_once, resolve_init);
 	out->path[0] = '\0';
 	out->how = "unknown";
 	out->caller[0] = '\0';
@@ -327,6 +332,7 @@ void gs_candidates(struct gs_rec *r, const char *name, const void *caller)
 
 	if (!name || strchr(name, '/') || !(so = strstr(name, ".so")))
 		return;
+	pthread_once(&init_once, resolve_init);
 	pthread_mutex_lock(&cand_lock);
 	cp->n = 0;
 	cp->name = name;

@@ -18,7 +18,6 @@ struct gs_resolved {
 	char caller[PATH_MAX];/* path of the calling object */
 };
 
-void gs_resolve_init(void);
 /* fork child: another thread may have held the candidates lock. */
 void gs_resolve_after_fork(void);
 void gs_resolve(const char *name, const void *caller, struct gs_resolved *out);
