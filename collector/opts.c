@@ -1,0 +1,147 @@
+/* Option parsing for run, collect and report. Each subcommand accepts only
+ * the options that mean something for it, so a typo is an error rather
+ * than silently ignored. */
+#include "opts.h"
+#include "format.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void gs_usage(FILE *f)
+{
+	fputs(
+"usage: gpushim run [options] -- CMD [ARGS...]\n"
+"       gpushim collect [--fifo PATH] [options]\n"
+"       gpushim report [options] FILE...   (FILE '-' is standard input)\n"
+"\n"
+"  run      run CMD with the shim preloaded, collect from it and every\n"
+"           descendant, print the report, exit with CMD's status\n"
+"  collect  serve a FIFO for programs that have GPUSHIM_FIFO set (default\n"
+"           $XDG_RUNTIME_DIR/gpushim/fifo or /tmp/gpushim-UID/fifo); print a\n"
+"           line per event; on SIGINT/SIGTERM print the report and exit 0\n"
+"  report   render saved records (--save files, GPUSHIM_LOG files)\n"
+"\n"
+"options:\n"
+"  -o FILE         write the report to FILE (default: stderr for run,\n"
+"                  stdout otherwise)\n"
+"  --json          the report as one JSON document (docs/report-json.md)\n"
+"  --save FILE     run, collect: append the raw records to FILE\n"
+"  -v              more detail (build-ids, every dlsym, durations)\n"
+"  --stacks        all stack frames (default: the top 3)\n"
+"  --color=WHEN    never, always or auto (default; NO_COLOR is respected)\n"
+"  --grace MS      run: wait up to MS ms for late records (default 1000)\n"
+"  --shim PATH     run: the libgpushim.so to preload (else $GPUSHIM_SHIM,\n"
+"                  else next to the gpushim executable)\n"
+"  --fifo PATH     collect: the FIFO to serve\n"
+"  -q              collect: no live lines; run: no warnings\n"
+"  --help, --version\n"
+"\n"
+"exit status: run exits with CMD's status (128+N when CMD died of signal N);\n"
+"  0 success, 2 bad usage or shim not found, 3 FIFO path not ours or unusable,\n"
+"  4 unreadable or corrupt record file, 126 CMD not executable,\n"
+"  127 CMD not found\n", f);
+}
+
+enum { O_JSON = 256, O_SAVE, O_STACKS, O_COLOR, O_GRACE, O_SHIM, O_FIFO, O_HELP, O_VERSION };
+
+static int bad(const char *cmd, const char *what, const char *arg)
+{
+	fprintf(stderr, "gpushim %s: %s%s%s; see 'gpushim --help'\n", cmd, what,
+		arg ? ": " : "", arg ? arg : "");
+	return GS_EXIT_USAGE;
+}
+
+int gs_opts_parse(struct gs_opts *o, const char *cmd, int argc, char **argv, bool *done)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, 0, O_JSON },
+		{ "save", required_argument, 0, O_SAVE },
+		{ "stacks", no_argument, 0, O_STACKS },
+		{ "color", required_argument, 0, O_COLOR },
+		{ "colour", required_argument, 0, O_COLOR },
+		{ "grace", required_argument, 0, O_GRACE },
+		{ "shim", required_argument, 0, O_SHIM },
+		{ "fifo", required_argument, 0, O_FIFO },
+		{ "output", required_argument, 0, 'o' },
+		{ "verbose", no_argument, 0, 'v' },
+		{ "quiet", no_argument, 0, 'q' },
+		{ "help", no_argument, 0, O_HELP },
+		{ "version", no_argument, 0, O_VERSION },
+		{ 0, 0, 0, 0 },
+	};
+	bool is_run = !strcmp(cmd, "run"), is_collect = !strcmp(cmd, "collect");
+	int c;
+
+	memset(o, 0, sizeof *o);
+	o->cmd = cmd;
+	o->grace_ms = 1000;
+	*done = false;
+	opterr = 0;
+	optind = 1;
+	/* "+": stop at the first non-option, so CMD's own flags are its own. */
+	while ((c = getopt_long(argc, argv, "+:o:vq", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o': o->out = optarg; break;
+		case 'v': o->verbose = true; break;
+		case 'q': o->quiet = true; break;
+		case O_JSON: o->json = true; break;
+		case O_STACKS: o->stacks = true; break;
+		case O_SAVE:
+			if (!is_run && !is_collect)
+				return bad(cmd, "--save is for run and collect", NULL);
+			o->save = optarg;
+			break;
+		case O_COLOR:
+			if (!strcmp(optarg, "never")) o->color = GS_COLOR_NEVER;
+			else if (!strcmp(optarg, "always")) o->color = GS_COLOR_ALWAYS;
+			else if (!strcmp(optarg, "auto")) o->color = GS_COLOR_AUTO;
+			else return bad(cmd, "--color takes never, always or auto", optarg);
+			break;
+		case O_GRACE: {
+			char *end;
+			errno = 0;
+			long v = strtol(optarg, &end, 10);
+			if (!is_run)
+				return bad(cmd, "--grace is for run", NULL);
+			if (errno || end == optarg || *end || v < 0 || v > 600000)
+				return bad(cmd, "--grace takes milliseconds, 0 to 600000", optarg);
+			o->grace_ms = v;
+			break;
+		}
+		case O_SHIM:
+			if (!is_run)
+				return bad(cmd, "--shim is for run", NULL);
+			o->shim = optarg;
+			break;
+		case O_FIFO:
+			if (!is_collect)
+				return bad(cmd, "--fifo is for collect", NULL);
+			o->fifo = optarg;
+			break;
+		case O_HELP:
+			gs_usage(stdout);
+			*done = true;
+			return GS_EXIT_OK;
+		case O_VERSION:
+			printf("gpushim %s (record format %d)\n", GS_SHIM_VERSION, GS_FORMAT_VERSION);
+			*done = true;
+			return GS_EXIT_OK;
+		case ':':
+			return bad(cmd, "option needs a value", argv[optind - 1]);
+		default:
+			return bad(cmd, "unknown option", argv[optind - 1]);
+		}
+	}
+	o->args = argv + optind;
+	o->nargs = argc - optind;
+	if (is_run && o->nargs == 0)
+		return bad(cmd, "no command given (usage: gpushim run [options] -- CMD [ARGS...])", NULL);
+	if (is_collect && o->nargs > 0)
+		return bad(cmd, "collect takes no arguments", o->args[0]);
+	if (!is_run && !is_collect && o->nargs == 0)
+		return bad(cmd, "no record file given (use - for standard input)", NULL);
+	return 0;
+}
