@@ -17,6 +17,11 @@ const char *gs_dlerr_take(int *err_no);
  * throw away whatever the internal calls left behind. */
 void gs_dlerr_stash(void);
 void gs_dlerr_discard(void);
+/* Makes the program's next dlerror() return TEXT, errno untouched (the
+ * way glibc reports an undefined symbol). */
+void gs_dlerr_set(const char *text);
+/* The pending text, without taking it. */
+const char *gs_dlerr_peek(void);
 /* The program's dlerror(). */
 char *gs_dlerr_program(void);
 

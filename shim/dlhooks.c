@@ -96,7 +96,7 @@ static void record_open(const char *fn, long lmid, const char *name, int flags,
 		}
 	} else {
 		gs_rec_str(&r, "err", msg);
-		if (msg)
+		if (msg && code)
 			gs_rec_int(&r, "errno", code);
 		gs_candidates(&r, name, caller);
 	}
@@ -155,13 +155,13 @@ void *gs_route_dlopen(struct gs_regs *r, void *caller)
 	void *to;
 
 	gs_init();
-	gs_dlerr_forget();
 	if (gs_guard_busy() || !wants_record((const char *)r->rdi)) {
 		to = (void *)gs_real.dlopen;
 	} else {
 		r->rdx = (uintptr_t)caller;
 		to = (void *)gs_dlopen_watched;
 	}
+	gs_dlerr_forget(); /* the program's call resets glibc's error state */
 	errno = saved;
 	return to;
 }
@@ -172,13 +172,13 @@ void *gs_route_dlmopen(struct gs_regs *r, void *caller)
 	void *to;
 
 	gs_init();
-	gs_dlerr_forget();
 	if (gs_guard_busy() || !wants_record((const char *)r->rsi)) {
 		to = (void *)gs_real.dlmopen;
 	} else {
 		r->rcx = (uintptr_t)caller;
 		to = (void *)gs_dlmopen_watched;
 	}
+	gs_dlerr_forget();
 	errno = saved;
 	return to;
 }
@@ -191,6 +191,37 @@ static int handle_watched(void *h)
 {
 	const struct link_map *l = h;
 	return h != RTLD_DEFAULT && h != RTLD_NEXT && l->l_name && gs_watched(l->l_name);
+}
+
+/* glibc's text for a symbol not found from object L: "NAME: undefined
+ * symbol: SYM[, version VER]", NAME being the program's argv[0] for the
+ * program itself. Set as the program's pending dlerror(). */
+static const char *undefined_error(const struct link_map *l, const char *sym, const char *ver)
+{
+	char text[1024];
+	const char *who = l && l->l_name && l->l_name[0] ? l->l_name : program_invocation_name;
+
+	snprintf(text, sizeof text, "%s: undefined symbol: %s%s%s", who, sym, ver ? ", version " : "",
+		 ver ? ver : "");
+	gs_dlerr_discard(); /* glibc's state, as the failed call would leave it */
+	gs_dlerr_set(text);
+	return gs_dlerr_peek();
+}
+
+/* RTLD_DEFAULT lookups of a hooked name, from the program, when nothing but
+ * the shim defines it (route_sym sends them here by tail jump). */
+static void *gs_dlsym_undefined(void *h, const char *sym)
+{
+	(void)h;
+	undefined_error(NULL, sym, NULL);
+	return NULL;
+}
+
+static void *gs_dlvsym_undefined(void *h, const char *sym, const char *ver)
+{
+	(void)h;
+	undefined_error(NULL, sym, ver);
+	return NULL;
 }
 
 static void *sym_watched(void *h, const char *sym, const char *ver, const void *caller)
@@ -207,9 +238,16 @@ static void *sym_watched(void *h, const char *sym, const char *ver, const void *
 	gs_guard_enter();
 	if (!p)
 		msg = gs_dlerr_take(&code);
+	hook = gs_hook_find(sym);
+	/* The program's own handle (dlopen(NULL)) searches the preloaded shim
+	 * too: finding only the shim's stub is, without the shim, not finding
+	 * the name at all. */
+	if (p && hook >= 0 && gs_hook_is_stub(hook, p) && !gs_hook_next(hook)) {
+		p = NULL;
+		msg = undefined_error(h, sym, ver);
+	}
 	/* A hooked entry point looked up on a handle never meets LD_PRELOAD:
 	 * hand back a wrapper bound to exactly the function found. */
-	hook = gs_hook_find(sym);
 	if (p && hook >= 0) {
 		void *w = gs_hook_bind(hook, p, "dlsym");
 		wrapped = w != p;
@@ -268,7 +306,7 @@ static void *gs_dlvsym_watched(void *h, const char *sym, const char *ver, const 
  * fails, so it is redirected to the caller's own object, whose local scope
  * glibc searches the same way and whose failure reads the same. */
 static void *route_sym(struct gs_regs *r, void *caller, void *real, void *watched,
-		       uintptr_t *caller_reg)
+		       void *undefined, uintptr_t *caller_reg)
 {
 	void *h = (void *)r->rdi;
 	const char *sym = (const char *)r->rsi;
@@ -281,9 +319,14 @@ static void *route_sym(struct gs_regs *r, void *caller, void *real, void *watche
 		struct link_map *l = NULL;
 		Dl_info info;
 
-		if (hook >= 0 && !gs_hook_next(hook) &&
-		    gs_real.dladdr1(caller, &info, (void **)&l, RTLD_DL_LINKMAP) && l &&
-		    (l = gs_handle_of(l)) != NULL)
+		if (hook < 0 || gs_hook_next(hook) ||
+		    !gs_real.dladdr1(caller, &info, (void **)&l, RTLD_DL_LINKMAP) || !l)
+			return real;
+		/* The program's own search list holds the preloaded shim: answer
+		 * as glibc would have. A library's does not: let glibc search it. */
+		if (!l->l_name || !l->l_name[0])
+			return undefined;
+		if ((l = gs_handle_of(l)) != NULL)
 			r->rdi = (uintptr_t)l;
 		return real;
 	}
@@ -299,8 +342,9 @@ void *gs_route_dlsym(struct gs_regs *r, void *caller)
 	void *to;
 
 	gs_init();
-	gs_dlerr_forget();
-	to = route_sym(r, caller, (void *)gs_real.dlsym, (void *)gs_dlsym_watched, &r->rdx);
+	to = route_sym(r, caller, (void *)gs_real.dlsym, (void *)gs_dlsym_watched,
+		       (void *)gs_dlsym_undefined, &r->rdx);
+	gs_dlerr_forget(); /* after route_sym's own lookups */
 	errno = saved;
 	return to;
 }
@@ -311,8 +355,9 @@ void *gs_route_dlvsym(struct gs_regs *r, void *caller)
 	void *to;
 
 	gs_init();
+	to = route_sym(r, caller, (void *)gs_real.dlvsym, (void *)gs_dlvsym_watched,
+		       (void *)gs_dlvsym_undefined, &r->rcx);
 	gs_dlerr_forget();
-	to = route_sym(r, caller, (void *)gs_real.dlvsym, (void *)gs_dlvsym_watched, &r->rcx);
 	errno = saved;
 	return to;
 }

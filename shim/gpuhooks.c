@@ -2,10 +2,12 @@
  * bound slots (handed out by dlsym and cuGetProcAddress), and the one
  * dispatch function that calls the real copy and records the call. */
 #include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <string.h>
 #include <time.h>
 
+#include "dlerr.h"
 #include "fold.h"
 #include "gpuhooks.h"
 #include "guard.h"
@@ -17,8 +19,8 @@
 #include "versions.h"
 
 #define EXPORT __attribute__((visibility("default")))
-#define SLOTS 4      /* distinct copies of one function that can be told apart */
-#define MAX_INNER 4
+#define SLOTS 8      /* (copy, way it was reached) pairs per function */
+#define MAX_INNER 8
 
 typedef uintptr_t A;
 typedef int (*gs_fn)(A, A, A, A, A);
@@ -32,14 +34,16 @@ const struct gs_hook gs_hooks[GS_N_HOOKS] = {
 
 /* A hooked call in progress on this thread: calls made inside it are noted
  * here instead of recorded (the outermost call is the one recorded). */
+struct inner { int hook, lib, rc, count; };
 struct frame {
 	int n_inner;
-	struct { int hook, lib, rc; } inner[MAX_INNER];
+	struct inner inner[MAX_INNER];
 };
 
 static __thread struct frame *cur_frame __attribute__((tls_model("initial-exec")));
 
 static struct { void *real; const char *via; } slots[GS_N_HOOKS][SLOTS];
+static pthread_mutex_t bind_lock = PTHREAD_MUTEX_INITIALIZER;
 static void *next_fn[GS_N_HOOKS];
 
 static long long mono_ns(void)
@@ -69,7 +73,10 @@ void *gs_hook_next(int idx)
 	/* Only a found definition is kept: a later dlopen(RTLD_GLOBAL) may
 	 * bring the first one. */
 	if (!p && gs_real.dlsym) {
+		/* A failed lookup leaves an error behind: not the program's. */
+		gs_dlerr_stash();
 		p = gs_real.dlsym(RTLD_NEXT, gs_hooks[idx].name);
+		gs_dlerr_discard();
 		if (p)
 			__atomic_store_n(&next_fn[idx], p, __ATOMIC_RELEASE);
 	}
@@ -84,7 +91,12 @@ static void record_call(int idx, void *real, const char *via, int lib, int rc, c
 	struct gs_rec r;
 
 	gs_stack_capture(&st);
-	if (gs_fold_note(idx, lib, rc, gs_stack_hash(&st)))
+	/* A runtime fills its table of ~400 driver entry points through
+	 * cuGetProcAddress, each from its own call site: lookups of names the
+	 * shim does not hook fold per calling object, not per stack. */
+	if (gs_fold_note(idx, lib, rc, hk->kind == GS_GETPROC && !wrapped && st.n
+					       ? (unsigned long)(uintptr_t)gs_stack_object(st.ip[0])
+					       : gs_stack_hash(&st)))
 		return;
 	gs_rec_begin(&r, "call");
 	gs_rec_str(&r, "fn", hk->name);
@@ -100,7 +112,9 @@ static void record_call(int idx, void *real, const char *via, int lib, int rc, c
 			gs_rec_int(&r, hk->int_name, (int)arg[hk->int_arg]);
 		gs_rec_close(&r);
 	}
-	if (hk->out_arg >= 0 && arg[hk->out_arg]) {
+	/* Outputs mean something only when the call succeeded; after a failure
+	 * they hold whatever the caller's variable held. */
+	if (hk->out_arg >= 0 && arg[hk->out_arg] && rc == 0) {
 		gs_rec_open(&r, "out", '{');
 		gs_rec_int(&r, hk->out_name, *(const int *)arg[hk->out_arg]);
 		gs_rec_close(&r);
@@ -117,6 +131,8 @@ static void record_call(int idx, void *real, const char *via, int lib, int rc, c
 			gs_rec_str(&r, "fn", gs_hooks[me->inner[i].hook].name);
 			gs_rec_int(&r, "lib", me->inner[i].lib);
 			gs_rec_int(&r, "rc", me->inner[i].rc);
+			if (me->inner[i].count > 1)
+				gs_rec_int(&r, "count", me->inner[i].count);
 			gs_rec_close(&r);
 		}
 		gs_rec_close(&r);
@@ -124,6 +140,33 @@ static void record_call(int idx, void *real, const char *via, int lib, int rc, c
 	gs_rec_int(&r, "dur_ns", dur);
 	gs_stack_write(&r, &st);
 	gs_rec_send(&r);
+}
+
+/* Calls made inside a hooked call, at any depth, are noted in the outermost
+ * one: the same (function, library, code) once with a count, and when the
+ * list is full a failure takes the place of a success (a failing cuInit
+ * explains more than the hundredth cuGetProcAddress). */
+static void note_inner(struct frame *f, const struct inner *in)
+{
+	int i;
+
+	for (i = 0; i < f->n_inner; i++)
+		if (f->inner[i].hook == in->hook && f->inner[i].lib == in->lib &&
+		    f->inner[i].rc == in->rc) {
+			f->inner[i].count += in->count;
+			return;
+		}
+	if (f->n_inner < MAX_INNER) {
+		f->inner[f->n_inner++] = *in;
+		return;
+	}
+	if (in->rc == 0)
+		return;
+	for (i = MAX_INNER - 1; i >= 0; i--)
+		if (f->inner[i].rc == 0) {
+			f->inner[i] = *in;
+			return;
+		}
 }
 
 /* cuGetProcAddress*(symbol, &pfn, ...): hand out wrappers for hooked
@@ -168,12 +211,12 @@ static int dispatch(int idx, void *real, const char *via, A a, A b, A c, A d, A 
 	if (gs_hooks[idx].kind == GS_GETPROC && rc == 0)
 		wrapped = wrap_getproc(arg);
 	if (outer) {
-		if (outer->n_inner < MAX_INNER) {
-			outer->inner[outer->n_inner].hook = idx;
-			outer->inner[outer->n_inner].lib = lib;
-			outer->inner[outer->n_inner].rc = rc;
-			outer->n_inner++;
-		}
+		int i;
+		struct inner self = { idx, lib, rc, 1 };
+
+		note_inner(outer, &self);
+		for (i = 0; i < me.n_inner; i++)
+			note_inner(outer, &me.inner[i]);
 	} else {
 		record_call(idx, real, via, lib, rc, arg, &me, wrapped, dur);
 	}
@@ -193,32 +236,59 @@ static int dispatch(int idx, void *real, const char *via, A a, A b, A c, A d, A 
 #define SLOT_FN(n, k) \
 	static int slot_##n##_##k(A a, A b, A c, A d, A e) \
 	{ return dispatch(GS_HK_##n, slots[GS_HK_##n][k].real, slots[GS_HK_##n][k].via, a, b, c, d, e); }
-#define GS_HOOK(n, ...) SLOT_FN(n, 0) SLOT_FN(n, 1) SLOT_FN(n, 2) SLOT_FN(n, 3)
+#define GS_HOOK(n, ...) SLOT_FN(n, 0) SLOT_FN(n, 1) SLOT_FN(n, 2) SLOT_FN(n, 3) \
+	SLOT_FN(n, 4) SLOT_FN(n, 5) SLOT_FN(n, 6) SLOT_FN(n, 7)
 #include "hooktab.h"
 #undef GS_HOOK
 
 static const gs_fn slot_fns[GS_N_HOOKS][SLOTS] = {
-#define GS_HOOK(n, ...) { slot_##n##_0, slot_##n##_1, slot_##n##_2, slot_##n##_3 },
+#define GS_HOOK(n, ...) { slot_##n##_0, slot_##n##_1, slot_##n##_2, slot_##n##_3, \
+			 slot_##n##_4, slot_##n##_5, slot_##n##_6, slot_##n##_7 },
 #include "hooktab.h"
 #undef GS_HOOK
 };
 
+/* Exported stubs by hook: what a lookup that found the shim itself got. */
+static const gs_fn stub_fns[GS_N_HOOKS] = {
+#define GS_HOOK(n, ...) n,
+#include "hooktab.h"
+#undef GS_HOOK
+};
+
+int gs_hook_is_stub(int idx, const void *p)
+{
+	return p == (const void *)stub_fns[idx];
+}
+
+/* A slot per (real function, way reached): "via" is a fact about how the
+ * program got this pointer. Binding is rare (a lookup), so a lock keeps the
+ * pair consistent; calls read the slot without it, "real" published last. */
 void *gs_hook_bind(int idx, void *real, const char *via)
 {
+	void *w = real; /* out of slots: unwrapped, but still correct */
 	int k;
 
+	if (gs_hook_is_stub(idx, real))
+		return real; /* the shim's own stub already records the call */
+	pthread_mutex_lock(&bind_lock);
 	for (k = 0; k < SLOTS; k++) {
 		void *cur = __atomic_load_n(&slots[idx][k].real, __ATOMIC_ACQUIRE);
-		if (cur == real)
-			return (void *)slot_fns[idx][k];
+		if (cur == real && strcmp(slots[idx][k].via, via) == 0) {
+			w = (void *)slot_fns[idx][k];
+			break;
+		}
 		if (cur == NULL) {
-			void *expect = NULL;
 			slots[idx][k].via = via;
-			if (__atomic_compare_exchange_n(&slots[idx][k].real, &expect, real, 0,
-							__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE) ||
-			    expect == real)
-				return (void *)slot_fns[idx][k];
+			__atomic_store_n(&slots[idx][k].real, real, __ATOMIC_RELEASE);
+			w = (void *)slot_fns[idx][k];
+			break;
 		}
 	}
-	return real; /* out of slots: unwrapped, but still correct */
+	pthread_mutex_unlock(&bind_lock);
+	return w;
+}
+
+void gs_hooks_after_fork(void)
+{
+	pthread_mutex_init(&bind_lock, NULL);
 }

@@ -34,6 +34,9 @@ int gs_hook_find(const char *name);
  * shim; REAL itself when no wrapper slot is free. VIA says how the program
  * got it: "dlsym" or "getprocaddress". */
 void *gs_hook_bind(int idx, void *real, const char *via);
+/* Is P the shim's own exported stub for hook IDX? */
+int gs_hook_is_stub(int idx, const void *p);
+void gs_hooks_after_fork(void);
 /* The definition after the shim in the global lookup order, or NULL. */
 void *gs_hook_next(int idx);
 

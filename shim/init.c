@@ -1,5 +1,5 @@
 #include <errno.h>
-#include <pthread.h>
+#include <sched.h>
 
 #include "config.h"
 #include "guard.h"
@@ -12,7 +12,11 @@
 
 __thread int gs_depth __attribute__((tls_model("initial-exec")));
 
-static pthread_once_t once = PTHREAD_ONCE_INIT;
+/* 0 not started, 1 running, 2 done. Not pthread_once: start-up reads the
+ * environment, and a getenv interposer's own dlsym comes straight back into
+ * a hook on this thread, which must pass through, not wait for itself. */
+static int state;
+static __thread int initializing __attribute__((tls_model("initial-exec")));
 
 static void init_once(void)
 {
@@ -29,7 +33,20 @@ static void init_once(void)
 
 void gs_init(void)
 {
-	pthread_once(&once, init_once);
+	int expect = 0;
+
+	if (__atomic_load_n(&state, __ATOMIC_ACQUIRE) == 2 || initializing)
+		return;
+	if (__atomic_compare_exchange_n(&state, &expect, 1, 0, __ATOMIC_ACQ_REL,
+					__ATOMIC_ACQUIRE)) {
+		initializing = 1;
+		init_once();
+		initializing = 0;
+		__atomic_store_n(&state, 2, __ATOMIC_RELEASE);
+		return;
+	}
+	while (__atomic_load_n(&state, __ATOMIC_ACQUIRE) != 2)
+		sched_yield();
 }
 
 __attribute__((constructor)) static void gs_start(void)

@@ -11,6 +11,7 @@
 
 #include "config.h"
 #include "fold.h"
+#include "gpuhooks.h"
 #include "ident.h"
 #include "proc.h"
 #include "record.h"
@@ -223,6 +224,7 @@ static void after_fork_child(void)
 	gs_fold_after_fork();
 	gs_stack_after_fork();
 	gs_resolve_after_fork();
+	gs_hooks_after_fork();
 	reset_counters();
 }
 
@@ -234,6 +236,7 @@ void gs_proc_restart(void)
 		return;
 	gs_ident_restart();
 	gs_fold_restart();
+	gs_resolve_restart();
 	reset_counters();
 }
 

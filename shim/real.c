@@ -102,16 +102,19 @@ int gs_real_init(void)
 		libc_dlsym = elf_lookup("libdl.so.2", "dlsym");
 	if (!libc_dlsym)
 		return -1;
+	/* Every lookup through libc's own dlsym, called from here: another
+	 * interposer's dlsym (the next one, perhaps) may itself call dlvsym,
+	 * which comes back into this shim before it knows where to go. */
+	gs_real.dlvsym = libc_dlsym(RTLD_NEXT, "dlvsym");
 	gs_real.dlsym = libc_dlsym(RTLD_NEXT, "dlsym");
 	if (!gs_real.dlsym)
 		gs_real.dlsym = libc_dlsym;
-	gs_real.dlvsym = gs_real.dlsym(RTLD_NEXT, "dlvsym");
-	gs_real.dlopen = gs_real.dlsym(RTLD_NEXT, "dlopen");
-	gs_real.dlmopen = gs_real.dlsym(RTLD_NEXT, "dlmopen");
-	gs_real.dlclose = gs_real.dlsym(RTLD_NEXT, "dlclose");
-	gs_real.dlerror = gs_real.dlsym(RTLD_NEXT, "dlerror");
-	gs_real.dlinfo = gs_real.dlsym(RTLD_NEXT, "dlinfo");
-	__atomic_store_n(&gs_real.dladdr1, gs_real.dlsym(RTLD_NEXT, "dladdr1"), __ATOMIC_RELEASE);
+	gs_real.dlopen = libc_dlsym(RTLD_NEXT, "dlopen");
+	gs_real.dlmopen = libc_dlsym(RTLD_NEXT, "dlmopen");
+	gs_real.dlclose = libc_dlsym(RTLD_NEXT, "dlclose");
+	gs_real.dlerror = libc_dlsym(RTLD_NEXT, "dlerror");
+	gs_real.dlinfo = libc_dlsym(RTLD_NEXT, "dlinfo");
+	__atomic_store_n(&gs_real.dladdr1, libc_dlsym(RTLD_NEXT, "dladdr1"), __ATOMIC_RELEASE);
 	return gs_real.dlvsym && gs_real.dlopen && gs_real.dlmopen && gs_real.dlclose &&
 	       gs_real.dlerror && gs_real.dlinfo && gs_real.dladdr1 ? 0 : -1;
 }

@@ -313,11 +313,47 @@ static void cand_cache(struct cands *c)
 }
 
 static struct cands cand; /* large; failures are rare, one at a time */
+#define CAND_NAMES 64
+static struct { unsigned long hash; int times; } cand_seen[CAND_NAMES];
 static pthread_mutex_t cand_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void gs_resolve_restart(void)
+{
+	pthread_mutex_lock(&cand_lock);
+	memset(cand_seen, 0, sizeof cand_seen);
+	pthread_mutex_unlock(&cand_lock);
+}
 
 void gs_resolve_after_fork(void)
 {
 	pthread_mutex_init(&cand_lock, NULL);
+	gs_resolve_restart();
+}
+
+/* Listing candidates reads directories and the cache: a millisecond. A name
+ * that keeps failing (a probe in a loop) gets them on its first failures
+ * only; the collector has them from there. */
+#define CAND_TIMES 2
+
+static int cand_again(const char *name)
+{
+	unsigned long h = 5381;
+	const char *c;
+	int i, free_slot = -1;
+
+	for (c = name; *c; c++)
+		h = h * 33 + (unsigned char)*c;
+	for (i = 0; i < CAND_NAMES; i++) {
+		if (cand_seen[i].times && cand_seen[i].hash == h)
+			return cand_seen[i].times++ >= CAND_TIMES;
+		if (!cand_seen[i].times && free_slot < 0)
+			free_slot = i;
+	}
+	if (free_slot >= 0) {
+		cand_seen[free_slot].hash = h;
+		cand_seen[free_slot].times = 1;
+	}
+	return 0;
 }
 
 void gs_candidates(struct gs_rec *r, const char *name, const void *caller)
@@ -334,6 +370,10 @@ void gs_candidates(struct gs_rec *r, const char *name, const void *caller)
 		return;
 	pthread_once(&init_once, resolve_init);
 	pthread_mutex_lock(&cand_lock);
+	if (cand_again(name)) {
+		pthread_mutex_unlock(&cand_lock);
+		return;
+	}
 	cp->n = 0;
 	cp->name = name;
 	snprintf(cp->stem, sizeof cp->stem, "%.*s.so", (int)(so - name), name);

@@ -20,6 +20,8 @@ struct gs_resolved {
 
 /* fork child: another thread may have held the candidates lock. */
 void gs_resolve_after_fork(void);
+/* A new process image (failed exec): candidates are owed again. */
+void gs_resolve_restart(void);
 void gs_resolve(const char *name, const void *caller, struct gs_resolved *out);
 /* Same-stem files on the caller's search path, the ld.so cache and the
  * default directories: written to R as "candidates". */

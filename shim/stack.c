@@ -109,6 +109,14 @@ static void where_is(const void *ip, struct where *w)
 	pthread_mutex_unlock(&cache_lock);
 }
 
+const void *gs_stack_object(const void *ip)
+{
+	struct where w;
+
+	where_is(ip, &w);
+	return w.fbase;
+}
+
 static int in_shim(const void *ip)
 {
 	int i;

@@ -23,6 +23,8 @@ void gs_stack_write(struct gs_rec *r, const struct gs_stack *s);
 void gs_stack_forget(void);
 /* fork child: another thread may have held the cache lock. */
 void gs_stack_after_fork(void);
+/* Load base of the object that holds IP (cached), or NULL. */
+const void *gs_stack_object(const void *ip);
 /* capture + write */
 void gs_stack_add(struct gs_rec *r);
 
