@@ -27,4 +27,6 @@ $(BUILD)/unit/%: tests/unit/%.c $(SHIM_SRC)
 
 -include tests/ni.mk
 
-test-bins: $(TEST_PROGS) $(UNIT_BINS) $(FAKE_LIBS) $(NI_LIBS)
+-include tests/hooks.mk
+-include tests/find.mk
+test-bins: $(TEST_PROGS) $(UNIT_BINS) $(FAKE_LIBS) $(NI_LIBS) $(HOOK_BINS) $(FIND_BINS)
