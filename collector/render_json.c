@@ -245,9 +245,10 @@ int gs_render_json(const struct gs_render *r, const struct gs_model *m)
 	json_object_set_new(doc, "processes", procs);
 	for (size_t i = 0; i < m->findings.n; i++) {
 		const struct gs_finding *f = m->findings.v[i];
-		json_array_append_new(finds, json_pack("{s:o, s:o, s:o, s:o, s:o, s:O}", "id", jstr(f->id),
+		json_array_append_new(finds, json_pack("{s:o, s:o, s:o, s:o, s:o, s:O, s:o}", "id", jstr(f->id),
 			"severity", jstr(f->severity), "pid", jint_if(f->pid >= 0, f->pid),
-			"message", jstr(f->message), "fix", jstr(f->fix), "evidence", f->evidence));
+			"message", jstr(f->message), "fix", jstr(f->fix), "evidence", f->evidence,
+			"explains", f->explains ? json_deep_copy(f->explains) : json_array()));
 	}
 	json_object_set_new(doc, "findings", finds);
 	for (int k = 0; k < GS_BAD_NKINDS; k++)

@@ -469,28 +469,8 @@ void gs_render_text(const struct gs_render *r, const struct gs_model *m)
 	free(order);
 	free(depth);
 
-	if (m->findings.n) {
-		fputc('\n', r->f);
-		on(r, BOLD);
-		fputs("findings\n", r->f);
-		off(r);
-		for (size_t i = 0; i < m->findings.n; i++) {
-			const struct gs_finding *f = m->findings.v[i];
-			/* rules may quote the program's strings: escape it all */
-			fputs("  [", r->f);
-			gs_putvis(r->f, f->severity);
-			fputs("] ", r->f);
-			gs_putvis(r->f, f->id);
-			fputs(": ", r->f);
-			gs_putvis(r->f, f->message);
-			fputc('\n', r->f);
-			if (f->fix) {
-				fputs("      fix: ", r->f);
-				gs_putvis(r->f, f->fix);
-				fputc('\n', r->f);
-			}
-		}
-	}
+	/* last, so the diagnosis is what stays on the screen */
+	gs_findings_text(r->f, m, r->color, r->verbose);
 	bool any = false;
 	for (int k = 0; k < GS_BAD_NKINDS; k++)
 		any |= m->bad[k] != 0;

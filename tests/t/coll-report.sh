@@ -8,7 +8,7 @@ J=$WORK/basic.json
 "$GPUSHIM" report --json "$D/coll-basic.jsonl" >"$J" 2>"$WORK/err"
 is "$?" 0 "report --json exits 0"
 is "$(jq -r .gpushim_report "$J")" 1 "gpushim_report is 1"
-is "$(jq -c .findings "$J")" "[]" "findings is an empty array"
+is "$(jq -r '[.findings[].id]|join(",")' "$J")" "stub-libcuda,nvml-driver-mismatch,symbol-missing,cudnn-cuda-mismatch" "findings from the sample"
 is "$(jq -r '.processes | length' "$J")" 2 "two processes"
 is "$(jq -r '[.processes[].pid] | join(",")' "$J")" "4100,4200" "tree order: parent first"
 is "$(jq -r '.processes[0].ppid' "$J")" 4000 "ppid"
