@@ -12,6 +12,7 @@ extern struct sigaction gs_orig_sigpipe;
 int gs_cmd_run(const struct gs_opts *o);
 int gs_cmd_collect(const struct gs_opts *o);
 int gs_cmd_report(const struct gs_opts *o);
+int gs_cmd_diff(const struct gs_opts *o);
 /* Opens --save FILE for appending (0600 when created); -1 if none given,
  * -2 after a one-line error. */
 int gs_open_save(const struct gs_opts *o);

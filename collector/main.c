@@ -32,6 +32,7 @@ int main(int argc, char **argv)
 		{ "run", gs_cmd_run },
 		{ "collect", gs_cmd_collect },
 		{ "report", gs_cmd_report },
+		{ "diff", gs_cmd_diff },
 	};
 	struct gs_opts o;
 	bool done;
@@ -60,7 +61,7 @@ int main(int argc, char **argv)
 			return rc;
 		return cmds[i].fn(&o);
 	}
-	fprintf(stderr, "gpushim: unknown command '%s'; use run, collect or report (see 'gpushim --help')\n",
+	fprintf(stderr, "gpushim: unknown command '%s'; use run, collect, report or diff (see 'gpushim --help')\n",
 		argv[1]);
 	return GS_EXIT_USAGE;
 }

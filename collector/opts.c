@@ -16,6 +16,8 @@ void gs_usage(FILE *f)
 "usage: gpushim run [options] -- CMD [ARGS...]\n"
 "       gpushim collect [--fifo PATH] [options]\n"
 "       gpushim report [options] FILE...   (FILE '-' is standard input)\n"
+"       gpushim run --baseline FILE | --check FILE [options] -- CMD [ARGS...]\n"
+"       gpushim diff [options] A B\n"
 "\n"
 "  run      run CMD with the shim preloaded, collect from it and every\n"
 "           descendant, print the report, exit with CMD's status\n"
@@ -23,6 +25,9 @@ void gs_usage(FILE *f)
 "           $XDG_RUNTIME_DIR/gpushim/fifo or /tmp/gpushim-UID/fifo); print a\n"
 "           line per event; on SIGINT/SIGTERM print the report and exit 0\n"
 "  report   render saved records (--save files, GPUSHIM_LOG files)\n"
+"  diff     compare two saved runs (records or baselines): the working one\n"
+"           A against the failing one B; only what differs, and the findings\n"
+"           B has that A has not (docs/drift.md)\n"
 "\n"
 "options:\n"
 "  -o FILE         write the report to FILE (default: stderr for run,\n"
@@ -37,15 +42,26 @@ void gs_usage(FILE *f)
 "                  else next to the gpushim executable)\n"
 "  --fifo PATH     collect: the FIFO to serve\n"
 "  -q              collect: no live lines; run: no warnings\n"
+"  --baseline FILE run: write what CMD resolved to (libraries, return codes,\n"
+"                  failed loads, kernel driver) as a baseline to commit\n"
+"  --check FILE    run: compare with baseline FILE, print the drift\n"
+"                  (with either, the drift or a summary replaces the report)\n"
+"  --ignore FIELD  run, diff: leave FIELD out: path, build-id, soname,\n"
+"                  version, driver, argv, rc, loads (repeat, or a,b)\n"
+"  --allow [FAMILY=]LEVEL  run, diff: versions may differ within LEVEL:\n"
+"                  exact, patch, minor or any (e.g. --allow libcudnn=minor)\n"
+"  --junit FILE    run --check, diff: also write the drift as JUnit XML\n"
 "  --help, --version\n"
 "\n"
 "exit status: run exits with CMD's status (128+N when CMD died of signal N);\n"
 "  0 success, 2 bad usage or shim not found, 3 FIFO path not ours or unusable,\n"
-"  4 unreadable or corrupt record file, 126 CMD not executable,\n"
-"  127 CMD not found\n", f);
+"  4 unreadable or corrupt record file, 10 drift (run --check: only when\n"
+"  CMD itself succeeded; diff: A and B differ), 11 baseline unreadable,\n"
+"  corrupt or from a newer gpushim, 126 CMD not executable, 127 CMD not found\n", f);
 }
 
-enum { O_JSON = 256, O_SAVE, O_STACKS, O_COLOR, O_GRACE, O_SHIM, O_FIFO, O_HELP, O_VERSION };
+enum { O_JSON = 256, O_SAVE, O_STACKS, O_COLOR, O_GRACE, O_SHIM, O_FIFO, O_HELP, O_VERSION,
+       O_BASELINE, O_CHECK, O_JUNIT, O_IGNORE, O_ALLOW };
 
 static int bad(const char *cmd, const char *what, const char *arg)
 {
@@ -65,6 +81,11 @@ int gs_opts_parse(struct gs_opts *o, const char *cmd, int argc, char **argv, boo
 		{ "grace", required_argument, 0, O_GRACE },
 		{ "shim", required_argument, 0, O_SHIM },
 		{ "fifo", required_argument, 0, O_FIFO },
+		{ "baseline", required_argument, 0, O_BASELINE },
+		{ "check", required_argument, 0, O_CHECK },
+		{ "junit", required_argument, 0, O_JUNIT },
+		{ "ignore", required_argument, 0, O_IGNORE },
+		{ "allow", required_argument, 0, O_ALLOW },
 		{ "output", required_argument, 0, 'o' },
 		{ "verbose", no_argument, 0, 'v' },
 		{ "quiet", no_argument, 0, 'q' },
@@ -72,7 +93,8 @@ int gs_opts_parse(struct gs_opts *o, const char *cmd, int argc, char **argv, boo
 		{ "version", no_argument, 0, O_VERSION },
 		{ 0, 0, 0, 0 },
 	};
-	bool is_run = !strcmp(cmd, "run"), is_collect = !strcmp(cmd, "collect");
+	bool is_run = !strcmp(cmd, "run"), is_collect = !strcmp(cmd, "collect"), is_diff = !strcmp(cmd, "diff");
+	char why[200];
 	int c;
 
 	memset(o, 0, sizeof *o);
@@ -121,6 +143,26 @@ int gs_opts_parse(struct gs_opts *o, const char *cmd, int argc, char **argv, boo
 				return bad(cmd, "--fifo is for collect", NULL);
 			o->fifo = optarg;
 			break;
+		case O_BASELINE:
+		case O_CHECK:
+			if (!is_run)
+				return bad(cmd, c == O_CHECK ? "--check is for run (compare saved runs with diff)"
+							     : "--baseline is for run", NULL);
+			*(c == O_CHECK ? &o->check : &o->baseline) = optarg;
+			break;
+		case O_JUNIT:
+			if (!is_run && !is_diff)
+				return bad(cmd, "--junit is for run --check and diff", NULL);
+			o->junit = optarg;
+			break;
+		case O_IGNORE:
+		case O_ALLOW:
+			if (!is_run && !is_diff)
+				return bad(cmd, "--ignore and --allow are for run and diff", NULL);
+			if ((c == O_IGNORE ? gs_policy_ignore : gs_policy_allow)(&o->policy, optarg, why, sizeof why))
+				return bad(cmd, why, NULL);
+			o->policy_given = true;
+			break;
 		case O_HELP:
 			gs_usage(stdout);
 			*done = true;
@@ -141,6 +183,12 @@ int gs_opts_parse(struct gs_opts *o, const char *cmd, int argc, char **argv, boo
 		return bad(cmd, "no command given (usage: gpushim run [options] -- CMD [ARGS...])", NULL);
 	if (is_collect && o->nargs > 0)
 		return bad(cmd, "collect takes no arguments", o->args[0]);
+	if (is_run && (o->policy_given || o->junit) && !o->baseline && !o->check)
+		return bad(cmd, o->junit ? "--junit needs --check FILE" : "--ignore and --allow need --baseline or --check", NULL);
+	if (is_run && o->junit && !o->check)
+		return bad(cmd, "--junit needs --check FILE", NULL);
+	if (is_diff && o->nargs != 2)
+		return bad(cmd, "diff takes two saved runs (usage: gpushim diff [options] A B)", NULL);
 	if (!is_run && !is_collect && o->nargs == 0)
 		return bad(cmd, "no record file given (use - for standard input)", NULL);
 	return 0;

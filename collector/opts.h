@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include "drift_policy.h"
 
 /* Exit statuses (docs/cli.md). */
 enum {
@@ -11,6 +12,8 @@ enum {
 	GS_EXIT_USAGE = 2,      /* bad flags or usage, shim not found */
 	GS_EXIT_FIFO = 3,       /* FIFO path exists but is not ours / unusable */
 	GS_EXIT_INPUT = 4,      /* unreadable or corrupt record file */
+	GS_EXIT_DRIFT = 10,     /* --check / diff: the run drifted (docs/drift.md) */
+	GS_EXIT_BASELINE = 11,  /* baseline unreadable, corrupt or from a newer gpushim */
 	GS_EXIT_NOEXEC = 126,   /* command found but not executable */
 	GS_EXIT_NOTFOUND = 127, /* command not found */
 };
@@ -18,7 +21,7 @@ enum {
 enum gs_color { GS_COLOR_AUTO, GS_COLOR_NEVER, GS_COLOR_ALWAYS };
 
 struct gs_opts {
-	const char *cmd;        /* "run", "collect", "report" */
+	const char *cmd;        /* "run", "collect", "report", "diff" */
 	const char *out;        /* -o FILE */
 	const char *save;       /* --save FILE */
 	const char *fifo;       /* collect --fifo PATH */
@@ -26,7 +29,12 @@ struct gs_opts {
 	bool json, verbose, stacks, quiet;
 	enum gs_color color;
 	long grace_ms;
-	char **args;            /* run: CMD ARGS...; report: FILE... */
+	const char *baseline;   /* run --baseline FILE: write one */
+	const char *check;      /* run --check FILE: compare with one */
+	const char *junit;      /* run --check, diff: --junit FILE */
+	struct gs_policy policy; /* --ignore, --allow */
+	bool policy_given;
+	char **args;            /* run: CMD ARGS...; report: FILE...; diff: A B */
 	int nargs;
 };
 

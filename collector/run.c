@@ -2,6 +2,7 @@
  * runs (a full pipe makes the shim drop records), then the report. */
 #include "cmds.h"
 #include "cmdpath.h"
+#include "drift_run.h"
 #include "escape.h"
 #include "fifo.h"
 #include "ingest.h"
@@ -151,6 +152,9 @@ int gs_cmd_run(const struct gs_opts *o)
 	}
 	if (find_shim(o, shim))
 		return GS_EXIT_USAGE;
+	/* a bad baseline fails before CMD runs, not after a long test suite */
+	if ((rc = gs_drift_run_prepare(o)))
+		return rc;
 	char *preload = preload_value(shim);
 	if (!preload) {
 		fprintf(stderr, "gpushim run: the shim path %s contains a space or colon, which LD_PRELOAD "
@@ -269,7 +273,13 @@ int gs_cmd_run(const struct gs_opts *o)
 	m.cmd_pid = child;
 	m.cmd_status = status;
 	gs_ingest_summary(&m, stderr);
-	gs_render_report(o, &m, out);
+	if (o->baseline || o->check) {
+		/* the baseline summary or the drift takes the report's place */
+		rc = gs_drift_run_finish(o, &m, exit_status_of(status), out);
+	} else {
+		gs_render_report(o, &m, out);
+		rc = exit_status_of(status);
+	}
 	gs_model_free(&m);
-	return exit_status_of(status);
+	return rc;
 }
