@@ -74,11 +74,14 @@ $(BUILD)/gpushim: $(COLL_OBJ)
 # tests/build.mk; tests/run.sh runs them and prints the summary line.
 include tests/build.mk
 -include bench/build.mk
+# make stress / make fuzz (tests/stress), packaging: install, deb, shim-static
+-include tests/stress/build.mk
+-include packaging.mk
 
 deps:
 	@sh .ci/deps.sh
 
-check: all test-bins
+check: all test-bins $(CHECK_EXTRA)
 	@BUILD=$(BUILD) SANITIZE=$(SANITIZE) sh tests/run.sh
 
 # Static analysis of the project's own C (quiet when clean).
@@ -93,14 +96,5 @@ demo: all test-bins
 
 clean:
 	rm -rf $(BUILD)
-
-install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/gpushim
-	install -m 0755 $(BUILD)/gpushim $(DESTDIR)$(PREFIX)/bin/gpushim
-	install -m 0644 $(BUILD)/libgpushim.so $(DESTDIR)$(PREFIX)/lib/gpushim/libgpushim.so
-
-uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/gpushim $(DESTDIR)$(PREFIX)/lib/gpushim/libgpushim.so
-	-rmdir $(DESTDIR)$(PREFIX)/lib/gpushim
 
 .PHONY: deps lint all check demo clean install uninstall test-bins bench
