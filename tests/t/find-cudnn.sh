@@ -6,10 +6,7 @@
 . "$GPUSHIM_TOP/tests/fakes/testlib.sh"
 need_fakes || { skip "fakes not built"; done_testing; exit; }
 
-R() { _r=$1; shift; "$GPUSHIM" run --json -o "$WORK/$_r.json" -- "$@" >/dev/null 2>&1; }
-ids() { jq -r '[.findings[].id] | join(",")' "$WORK/$1.json"; }
-jf() { jq -r "$2" "$WORK/$1.json"; }
-has_text() { jq -r "$2" "$WORK/$1.json" | grep -q -- "$3"; }
+. "$GPUSHIM_TOP/tests/lib/findings.sh"
 make_sysroot "$WORK/sr545" 545.23.08
 export GPUSHIM_SYSROOT="$WORK/sr545"
 

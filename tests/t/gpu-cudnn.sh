@@ -9,17 +9,7 @@
 if ! need_fakes; then skip "fakes not built"; done_testing; exit; fi
 if [ ! -e "$SHIM" ]; then skip "no shim ($SHIM)"; done_testing; exit; fi
 
-n=0
-both() { # both [VAR=VALUE...] -- CMD...: same output and status with the shim; records in $log
-	n=$((n + 1)) log=$WORK/$n.jsonl
-	_e=""; while [ "$1" != -- ]; do _e="$_e $1"; shift; done; shift
-	bare=$(env $_e "$@" 2>&1); _brc=$?
-	out=$(shim_log "$log" env $_e "$@" 2>&1); _orc=$?
-	is "$out
-status=$_orc" "$bare
-status=$_brc" "run $n ($(basename "$1") $(echo "$*" | cut -d' ' -f2- | sed "s|$B/||g")): same output and status with the shim"
-}
-q() { jqr "$log" "$1"; }
+. "$GPUSHIM_TOP/tests/lib/both.sh"
 calls() { q "[.[] | select(.type == \"call\") | $1] | @json"; }
 call() { jq -c -s "[.[] | select(.type == \"call\")][$1] | $2" "$log"; }
 libid() { q "[.[] | select(.type == \"lib\" and (.realpath // \"\" | endswith(\"$1\")))][0].id // 0"; }
