@@ -15,38 +15,12 @@ static json_t *jstr(const char *s)
 	return j ? j : json_null();
 }
 
-size_t gs_load_stem(const char *name, const char **base)
-{
-	const char *b = strrchr(name, '/');
-	b = b ? b + 1 : name;
-	*base = b;
-	for (const char *s = strstr(b, ".so"); s; s = strstr(s + 1, ".so"))
-		if (s[3] == 0 || s[3] == '.')
-			return (size_t)(s - b);
-	return strlen(b);
-}
-
 bool gs_driver_family(const char *f)
 {
 	return f && (!strcmp(f, "libcuda") || !strncmp(f, "libnvidia-", 10) ||
 		     !strcmp(f, "libcudadebugger") || !strcmp(f, "libnvcuvid"));
 }
 
-/* A failed load is a probe when a later load of the same family succeeds:
- * cuDNN 9 asks for libcudnn_graph.so.9.19.0, .9.19, then .9. Probes are
- * left out, so a baseline does not depend on which spelling hit first
- * (and --allow minor can carry it to the next release). */
-static bool is_probe(const struct gs_proc *p, size_t i)
-{
-	const char *bi, *bj;
-	size_t li = gs_load_stem(p->loads.v[i].name, &bi);
-	for (size_t j = i + 1; j < p->loads.n; j++) {
-		const struct gs_load *l = &p->loads.v[j];
-		if (l->ok && l->name && gs_load_stem(l->name, &bj) == li && !strncmp(bi, bj, li))
-			return true;
-	}
-	return false;
-}
 
 /* The libraries of one entry, and which model library each came from, so
  * that a call's self-reported versions land on the copy that served it. */
@@ -140,7 +114,7 @@ static json_t *proc_entry(const struct gs_model *m, const struct gs_proc *p)
 	}
 	for (size_t i = 0; i < p->loads.n; i++) {
 		const struct gs_load *l = &p->loads.v[i];
-		if (l->ok || !l->name || is_probe(p, i))
+		if (l->ok || !l->name || gs_load_is_probe(p, i))
 			continue;
 		json_array_append_new(failed, json_pack("{s:o, s:o, s:o}", "name", jstr(l->name),
 			"caller", jstr(l->caller), "error", jstr(l->err)));

@@ -44,6 +44,5 @@ char *gs_baseline_label(json_t *proc);
 bool gs_driver_family(const char *family);
 /* The library family a load name belongs to: its file name up to ".so"
  * (length returned; the name starts at *BASE). */
-size_t gs_load_stem(const char *name, const char **base);
 
 #endif

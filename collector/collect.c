@@ -1,95 +1,104 @@
 /* gpushim collect: a long-running reader of one FIFO for any number of
- * programs, printing a line per event, the report on SIGINT/SIGTERM. */
+ * programs. Live lines, --syslog lines when a process ends, the --save
+ * file reopened on SIGHUP (log rotation), the report on SIGINT/SIGTERM. */
 #include "cmds.h"
-#include "escape.h"
+#include "collect.h"
 #include "fifo.h"
 #include "ingest.h"
 #include "lines.h"
 #include "render.h"
+#include "syslog.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <syslog.h>
 #include <unistd.h>
 
-struct live {
-	FILE *f;
+struct ctx {
+	const struct gs_opts *o;
+	FILE *live;             /* NULL with -q */
 };
 
-static void put_rc(FILE *f, const struct gs_model *m, const struct gs_proc *p, const struct gs_call *c)
+static void on_record(void *vctx, struct gs_model *m, struct gs_proc *p, const char *type)
 {
-	if (!c->has_rc) {
-		fputs(" = ?", f);
-		return;
-	}
-	const char *name = gs_call_rc_name(m, p, c, c->rc);
-	fprintf(f, " = %lld %s", c->rc, name ? name : "(unknown code)");
+	const struct ctx *cx = vctx;
+	if (cx->live)
+		gs_collect_live(cx->live, m, p, type);
+	if (cx->o->syslog && !strcmp(type, "bye"))
+		gs_syslog_proc(m, p, p->bye_reason && !strcmp(p->bye_reason, "exec") ? "exec" : "exit");
 }
 
-/* One line per record that tells something: process start and end,
- * libraries, loads, failed lookups, GPU calls. */
-static void on_record(void *ctx, struct gs_model *m, struct gs_proc *p, const char *type)
+/* SIGHUP: logrotate has moved the --save file away; start a new one. On
+ * failure the old descriptor stays in use (nothing is lost). */
+static void reopen_save(const struct gs_opts *o, struct gs_lines *l)
 {
-	FILE *f = ((struct live *)ctx)->f;
-	fprintf(f, "[pid %lld] ", p->pid);
-	if (!strcmp(type, "hello")) {
-		fputs("start:", f);
-		for (size_t i = 0; i < p->argv.n; i++) {
-			fputc(' ', f);
-			gs_putvis(f, p->argv.v[i]);
-		}
-		if (p->has_ppid)
-			fprintf(f, " (parent %lld)", p->ppid);
-	} else if (!strcmp(type, "lib") && p->libs.n) {
-		const struct gs_lib *l = &p->libs.v[p->libs.n - 1];
-		fputs("library ", f);
-		gs_putvis(f, l->family);
-		fputc(' ', f);
-		gs_putvis(f, l->file_version);
-		fputc(' ', f);
-		gs_putvis(f, l->path);
-	} else if (!strcmp(type, "dlopen") && p->loads.n) {
-		const struct gs_load *l = &p->loads.v[p->loads.n - 1];
-		gs_putvis(f, l->fn ? l->fn : "dlopen");
-		fputc(' ', f);
-		gs_putvis(f, l->name);
-		fputs(l->ok ? " ok" : " FAILED", f);
-		if (l->err) {
-			fputs(": ", f);
-			gs_putvis(f, l->err);
-		}
-	} else if (!strcmp(type, "dlsym") && p->syms.n) {
-		const struct gs_sym *s = &p->syms.v[p->syms.n - 1];
-		gs_putvis(f, s->fn ? s->fn : "dlsym");
-		fputc(' ', f);
-		gs_putvis(f, s->sym);
-		fputs(s->ok ? " ok" : " FAILED", f);
-	} else if (!strcmp(type, "call") && p->calls.n) {
-		const struct gs_call *c = &p->calls.v[p->calls.n - 1];
-		fputs("call ", f);
-		gs_putvis(f, c->fn);
-		put_rc(f, m, p, c);
-		if (c->count > 1)
-			fprintf(f, " (x%lld)", c->count);
-	} else if (!strcmp(type, "bye")) {
-		fputs(p->bye_reason && !strcmp(p->bye_reason, "exec") ? "exec:" : "exit:", f);
-		fprintf(f, " sent %lld, dropped %lld, received %lld, %s", p->sent, p->dropped, p->received,
-			gs_proc_complete(p) ? "complete" : "INCOMPLETE");
-	} else {
-		gs_putvis(f, type);
+	if (!o->save)
+		return;
+	int fd = open(o->save, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0600);
+	if (fd < 0) {
+		fprintf(stderr, "gpushim collect: SIGHUP: cannot reopen --save file %s: %s; "
+				"still writing to the old one\n", o->save, strerror(errno));
+		if (o->syslog)
+			gs_syslog_event(LOG_ERR, "reopen-failed", "save", o->save);
+		return;
 	}
-	fputc('\n', f);
-	fflush(f);
+	if (l->save_fd >= 0)
+		close(l->save_fd);
+	l->save_fd = fd;
+	l->save_failed = false;
+	if (o->syslog)
+		gs_syslog_event(LOG_INFO, "reopen", "save", o->save);
+}
+
+static bool has_open_fork_child(const struct gs_model *m, const struct gs_proc *p)
+{
+	for (size_t i = 0; i < m->procs.n; i++) {
+		const struct gs_proc *q = m->procs.v[i];
+		if (q != p && q->forked && q->has_ppid && q->ppid == p->pid && !q->has_bye)
+			return true;
+	}
+	return false;
+}
+
+/* --forget: processes that ended leave the model (a fork parent stays
+ * while a child of it still runs: the child shares its libraries). */
+static void forget_ended(struct gs_model *m)
+{
+	struct gs_model gone;
+	size_t k = 0;
+
+	gs_model_init(&gone);
+	for (size_t i = 0; i < m->procs.n; i++) {
+		struct gs_proc *p = m->procs.v[i], **slot;
+		if (!p->has_bye || has_open_fork_child(m, p) || !(slot = GS_PUSH(&gone.procs)))
+			m->procs.v[k++] = p;
+		else
+			*slot = p;
+	}
+	m->procs.n = k;
+	gs_model_free(&gone);
+}
+
+static int setup_signals(void)
+{
+	sigset_t mask;
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	return signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 }
 
 int gs_cmd_collect(const struct gs_opts *o)
 {
 	char path[PATH_MAX], why[PATH_MAX + 256];
-	sigset_t mask;
 	struct gs_model m;
 
 	if (o->fifo) {
@@ -113,29 +122,28 @@ int gs_cmd_collect(const struct gs_opts *o)
 		fprintf(stderr, "gpushim collect: %s\n", why);
 		return GS_EXIT_FIFO;
 	}
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGHUP);
-	sigprocmask(SIG_BLOCK, &mask, NULL);
-	int sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	int sfd = setup_signals();
 	if (sfd < 0) {
 		fprintf(stderr, "gpushim collect: signalfd: %s\n", strerror(errno));
 		return GS_EXIT_USAGE;
 	}
+	if (o->syslog) {
+		gs_syslog_open(o->syslog_facility);
+		gs_syslog_event(LOG_INFO, "start", "fifo", path);
+	}
 
 	/* Live lines go to stdout, unless stdout carries the JSON report. */
-	struct live live = { .f = (o->json && out == stdout) ? stderr : stdout };
+	struct ctx cx = { .o = o, .live = o->quiet ? NULL : (o->json && out == stdout) ? stderr : stdout };
 	gs_model_init(&m);
-	struct gs_ingest in = { .m = &m, .src = path, .live_warn = true,
-				.on_record = o->quiet ? NULL : on_record, .ctx = &live };
+	struct gs_ingest in = { .m = &m, .src = path, .live_warn = true, .on_record = on_record, .ctx = &cx };
 	struct gs_lines lines;
 	gs_lines_init(&lines, &in, save_fd);
 	if (!o->quiet)
 		fprintf(stderr, "gpushim collect: listening on %s (programs need GPUSHIM_FIFO=%s and the shim "
-				"in LD_PRELOAD); SIGINT or SIGTERM prints the report\n", path, path);
+				"in LD_PRELOAD); SIGINT or SIGTERM prints the report, SIGHUP reopens --save\n",
+			path, path);
 
-	for (;;) {
+	for (bool stop = false; !stop;) {
 		struct pollfd p[2] = { { .fd = fd, .events = POLLIN }, { .fd = sfd, .events = POLLIN } };
 		if (poll(p, 2, -1) < 0 && errno != EINTR)
 			break;
@@ -143,16 +151,31 @@ int gs_cmd_collect(const struct gs_opts *o)
 			while (gs_lines_read(&lines, fd) > 0)
 				;
 		struct signalfd_siginfo si;
-		if (read(sfd, &si, sizeof si) == (ssize_t)sizeof si)
-			break;
+		while (!stop && read(sfd, &si, sizeof si) == (ssize_t)sizeof si) {
+			if (si.ssi_signo == SIGHUP)
+				reopen_save(o, &lines);
+			else
+				stop = true;
+		}
+		if (o->forget)
+			forget_ended(&m);
 	}
 	/* what is already in the pipe was received: take it too */
 	while (gs_lines_read(&lines, fd) > 0)
 		;
 	close(fd);
 	close(sfd);
-	if (save_fd >= 0)
-		close(save_fd);
+	if (lines.save_fd >= 0)
+		close(lines.save_fd);
+	if (o->syslog) {
+		for (size_t i = 0; i < m.procs.n; i++)
+			if (!m.procs.v[i]->has_bye)
+				gs_syslog_proc(&m, m.procs.v[i], "no-bye");
+		gs_syslog_event(LOG_INFO, "stop", NULL, NULL);
+		gs_syslog_close();
+	}
+	if (o->forget)
+		forget_ended(&m);
 	gs_ingest_summary(&m, stderr);
 	int rc = gs_render_report(o, &m, out);
 	gs_model_free(&m);

@@ -277,3 +277,32 @@ out:
 	free(done); free(parent); free(stack); free(sdepth);
 	return k;
 }
+
+size_t gs_load_stem(const char *name, const char **base)
+{
+	const char *b = strrchr(name, '/');
+	b = b ? b + 1 : name;
+	*base = b;
+	for (const char *s = strstr(b, ".so"); s; s = strstr(s + 1, ".so"))
+		if (s[3] == 0 || s[3] == '.')
+			return (size_t)(s - b);
+	return strlen(b);
+}
+
+/* A failed load is a probe when a later load of the same name stem
+ * succeeds: cuDNN 9 asks for libcudnn_graph.so.9.19.0, .9.19, then .9. */
+bool gs_load_is_probe(const struct gs_proc *p, size_t i)
+{
+	const char *bi, *bj;
+	size_t li;
+
+	if (p->loads.v[i].ok || !p->loads.v[i].name)
+		return false;
+	li = gs_load_stem(p->loads.v[i].name, &bi);
+	for (size_t j = i + 1; j < p->loads.n; j++) {
+		const struct gs_load *l = &p->loads.v[j];
+		if (l->ok && l->name && gs_load_stem(l->name, &bj) == li && !strncmp(bi, bj, li))
+			return true;
+	}
+	return false;
+}

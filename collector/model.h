@@ -140,6 +140,10 @@ const struct gs_lib *gs_proc_lib(const struct gs_model *m, const struct gs_proc 
 bool gs_proc_complete(const struct gs_proc *p);
 /* Parent entry of P in the model, or NULL when it is a root. */
 const struct gs_proc *gs_proc_parent(const struct gs_model *m, const struct gs_proc *p);
+/* Length of NAME's file name up to ".so" (the stem), its file name in BASE. */
+size_t gs_load_stem(const char *name, const char **base);
+/* Load I of P failed, and a later load of the same stem succeeded. */
+bool gs_load_is_probe(const struct gs_proc *p, size_t i);
 /* Fill in derived fields (loaded_by/how) and mark CMD; call before rendering. */
 void gs_model_finish(struct gs_model *m);
 /* Processes in tree order (depth-first, children in order of appearance);

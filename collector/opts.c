@@ -3,6 +3,7 @@
  * than silently ignored. */
 #include "opts.h"
 #include "format.h"
+#include "syslog.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -23,7 +24,8 @@ void gs_usage(FILE *f)
 "           descendant, print the report, exit with CMD's status\n"
 "  collect  serve a FIFO for programs that have GPUSHIM_FIFO set (default\n"
 "           $XDG_RUNTIME_DIR/gpushim/fifo or /tmp/gpushim-UID/fifo); print a\n"
-"           line per event; on SIGINT/SIGTERM print the report and exit 0\n"
+"           line per event; SIGHUP reopens the --save file (log rotation);\n"
+"           on SIGINT/SIGTERM print the report and exit 0\n"
 "  report   render saved records (--save files, GPUSHIM_LOG files)\n"
 "  diff     compare two saved runs (records or baselines): the working one\n"
 "           A against the failing one B; only what differs, and the findings\n"
@@ -42,6 +44,12 @@ void gs_usage(FILE *f)
 "                  else next to the gpushim executable)\n"
 "  --fifo PATH     collect: the FIFO to serve\n"
 "  -q              collect: no live lines; run: no warnings\n"
+"  --syslog[=FACILITY]  collect: a syslog line (JSON) per finding and per\n"
+"                  process when it ends; FACILITY daemon (default), user,\n"
+"                  local0..local7 (docs/production.md)\n"
+"  --forget        collect: drop each process from memory once it ended\n"
+"                  (long-running collectors; the final report covers only\n"
+"                  the processes still running)\n"
 "  --baseline FILE run: write what CMD resolved to (libraries, return codes,\n"
 "                  failed loads, kernel driver) as a baseline to commit\n"
 "  --check FILE    run: compare with baseline FILE, print the drift\n"
@@ -61,7 +69,7 @@ void gs_usage(FILE *f)
 }
 
 enum { O_JSON = 256, O_SAVE, O_STACKS, O_COLOR, O_GRACE, O_SHIM, O_FIFO, O_HELP, O_VERSION,
-       O_BASELINE, O_CHECK, O_JUNIT, O_IGNORE, O_ALLOW };
+       O_BASELINE, O_CHECK, O_JUNIT, O_IGNORE, O_ALLOW, O_SYSLOG, O_FORGET };
 
 static int bad(const char *cmd, const char *what, const char *arg)
 {
@@ -86,6 +94,8 @@ int gs_opts_parse(struct gs_opts *o, const char *cmd, int argc, char **argv, boo
 		{ "junit", required_argument, 0, O_JUNIT },
 		{ "ignore", required_argument, 0, O_IGNORE },
 		{ "allow", required_argument, 0, O_ALLOW },
+		{ "syslog", optional_argument, 0, O_SYSLOG },
+		{ "forget", no_argument, 0, O_FORGET },
 		{ "output", required_argument, 0, 'o' },
 		{ "verbose", no_argument, 0, 'v' },
 		{ "quiet", no_argument, 0, 'q' },
@@ -100,6 +110,7 @@ int gs_opts_parse(struct gs_opts *o, const char *cmd, int argc, char **argv, boo
 	memset(o, 0, sizeof *o);
 	o->cmd = cmd;
 	o->grace_ms = 1000;
+	o->syslog_facility = gs_syslog_facility("daemon");
 	*done = false;
 	opterr = 0;
 	optind = 1;
@@ -137,6 +148,18 @@ int gs_opts_parse(struct gs_opts *o, const char *cmd, int argc, char **argv, boo
 			if (!is_run)
 				return bad(cmd, "--shim is for run", NULL);
 			o->shim = optarg;
+			break;
+		case O_SYSLOG:
+			if (!is_collect)
+				return bad(cmd, "--syslog is for collect", NULL);
+			o->syslog = true;
+			if (optarg && (o->syslog_facility = gs_syslog_facility(optarg)) < 0)
+				return bad(cmd, "--syslog takes daemon, user or local0 to local7", optarg);
+			break;
+		case O_FORGET:
+			if (!is_collect)
+				return bad(cmd, "--forget is for collect", NULL);
+			o->forget = true;
 			break;
 		case O_FIFO:
 			if (!is_collect)

@@ -27,6 +27,9 @@ struct gs_opts {
 	const char *fifo;       /* collect --fifo PATH */
 	const char *shim;       /* run --shim PATH */
 	bool json, verbose, stacks, quiet;
+	bool syslog;            /* collect --syslog[=FACILITY] */
+	int syslog_facility;    /* LOG_DAEMON unless given */
+	bool forget;            /* collect --forget: drop processes once they end */
 	enum gs_color color;
 	long grace_ms;
 	const char *baseline;   /* run --baseline FILE: write one */

@@ -239,17 +239,28 @@ static void calls(const struct gs_render *r, const struct gs_model *m, const str
 	}
 }
 
+/* Without -v, failed probes that a later load made good are only counted:
+ * they are how cuDNN looks for its sub-libraries, not a failure. */
 static void loads(const struct gs_render *r, const struct gs_proc *p)
 {
-	size_t nfail = 0;
-	for (size_t i = 0; i < p->loads.n; i++)
-		nfail += !p->loads.v[i].ok;
-	if (!nfail && !(r->verbose && p->loads.n))
+	size_t nfail = 0, nprobe = 0;
+	for (size_t i = 0; i < p->loads.n; i++) {
+		if (r->verbose || p->loads.v[i].ok)
+			continue;
+		if (gs_load_is_probe(p, i))
+			nprobe++;
+		else
+			nfail++;
+	}
+	if (!nfail && !nprobe && !(r->verbose && p->loads.n))
 		return;
 	section(r, r->verbose ? "loads" : "failed loads");
+	if (nprobe)
+		fprintf(r->f, "    (%zu failed probe%s that a later load made good: -v shows them)\n", nprobe,
+			nprobe == 1 ? "" : "s");
 	for (size_t i = 0; i < p->loads.n; i++) {
 		const struct gs_load *l = &p->loads.v[i];
-		if (l->ok && !r->verbose)
+		if ((l->ok || gs_load_is_probe(p, i)) && !r->verbose)
 			continue;
 		fputs("    ", r->f);
 		gs_putvis(r->f, l->fn ? l->fn : "dlopen");
