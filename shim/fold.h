@@ -1,5 +1,5 @@
-/* Folding: the same function returning the same code to the same stack is
- * sent a few times, then only counted; the bye record carries the totals.
+/* Folding: the same function returning the same code to the same call site
+ * is sent a few times, then only counted; the bye record carries the totals.
  * A loop of a million cudaGetDeviceCount calls sends a handful of records. */
 #ifndef GS_FOLD_H
 #define GS_FOLD_H

@@ -83,21 +83,40 @@ void *gs_hook_next(int idx)
 	return p;
 }
 
+/* Library id of the copy behind a stub or slot, remembered with the
+ * unload generation it was found in: dladdr costs microseconds, and a hot
+ * loop must stay within ~100 ns of the bare call. Slot SLOTS is the stub. */
+static uint64_t lib_memo[GS_N_HOOKS][SLOTS + 1];
+
+static int lib_of(int idx, int slot, void *real)
+{
+	unsigned gen = gs_stack_generation();
+	uint64_t m = __atomic_load_n(&lib_memo[idx][slot], __ATOMIC_RELAXED);
+	int lib;
+
+	if (m && (unsigned)m == gen)
+		return (int)(m >> 32);
+	lib = gs_ident_addr(real, "call");
+	__atomic_store_n(&lib_memo[idx][slot], (uint64_t)(unsigned)lib << 32 | gen, __ATOMIC_RELAXED);
+	return lib;
+}
+
 static void record_call(int idx, void *real, const char *via, int lib, int rc, const A *arg,
-			const struct frame *me, int wrapped, long long dur)
+			const struct frame *me, int wrapped, long long dur, const void *site)
 {
 	const struct gs_hook *hk = &gs_hooks[idx];
 	struct gs_stack st;
 	struct gs_rec r;
 
-	gs_stack_capture(&st);
-	/* A runtime fills its table of ~400 driver entry points through
-	 * cuGetProcAddress, each from its own call site: lookups of names the
-	 * shim does not hook fold per calling object, not per stack. */
-	if (gs_fold_note(idx, lib, rc, hk->kind == GS_GETPROC && !wrapped && st.n
-					       ? (unsigned long)(uintptr_t)gs_stack_object(st.ip[0])
-					       : gs_stack_hash(&st)))
+	/* Folded by call site, so that a hot loop pays no unwinding. A runtime
+	 * fills its table of ~400 driver entry points through cuGetProcAddress,
+	 * each from its own site: lookups of names the shim does not hook fold
+	 * per calling object instead. */
+	if (gs_fold_note(idx, lib, rc, hk->kind == GS_GETPROC && !wrapped
+					       ? (unsigned long)(uintptr_t)gs_stack_object(site)
+					       : (unsigned long)(uintptr_t)site))
 		return;
+	gs_stack_capture(&st);
 	gs_rec_begin(&r, "call");
 	gs_rec_str(&r, "fn", hk->name);
 	gs_rec_str(&r, "family", hk->family);
@@ -184,7 +203,8 @@ static int wrap_getproc(const A *arg)
 	return 1;
 }
 
-static int dispatch(int idx, void *real, const char *via, A a, A b, A c, A d, A e)
+static int dispatch(int idx, int slot, void *real, const char *via, const void *site,
+		    A a, A b, A c, A d, A e)
 {
 	const A arg[5] = { a, b, c, d, e };
 	struct frame me, *outer;
@@ -207,7 +227,7 @@ static int dispatch(int idx, void *real, const char *via, A a, A b, A c, A d, A 
 	cur_frame = outer;
 	err_after = errno;
 	gs_guard_enter();
-	lib = gs_ident_addr(real, "call");
+	lib = lib_of(idx, slot, real);
 	if (gs_hooks[idx].kind == GS_GETPROC && rc == 0)
 		wrapped = wrap_getproc(arg);
 	if (outer) {
@@ -218,7 +238,7 @@ static int dispatch(int idx, void *real, const char *via, A a, A b, A c, A d, A 
 		for (i = 0; i < me.n_inner; i++)
 			note_inner(outer, &me.inner[i]);
 	} else {
-		record_call(idx, real, via, lib, rc, arg, &me, wrapped, dur);
+		record_call(idx, real, via, lib, rc, arg, &me, wrapped, dur, site);
 	}
 	gs_guard_leave();
 	errno = err_after;
@@ -228,14 +248,15 @@ static int dispatch(int idx, void *real, const char *via, A a, A b, A c, A d, A 
 /* Exported stubs: what symbol binding and dlsym(RTLD_DEFAULT) find. */
 #define GS_HOOK(n, ...) \
 	EXPORT int n(A a, A b, A c, A d, A e) \
-	{ return dispatch(GS_HK_##n, NULL, "symbol", a, b, c, d, e); }
+	{ return dispatch(GS_HK_##n, SLOTS, NULL, "symbol", __builtin_return_address(0), a, b, c, d, e); }
 #include "hooktab.h"
 #undef GS_HOOK
 
 /* Bound slots: SLOTS per hook, each tied to one real copy at run time. */
 #define SLOT_FN(n, k) \
 	static int slot_##n##_##k(A a, A b, A c, A d, A e) \
-	{ return dispatch(GS_HK_##n, slots[GS_HK_##n][k].real, slots[GS_HK_##n][k].via, a, b, c, d, e); }
+	{ return dispatch(GS_HK_##n, k, slots[GS_HK_##n][k].real, slots[GS_HK_##n][k].via, \
+			  __builtin_return_address(0), a, b, c, d, e); }
 #define GS_HOOK(n, ...) SLOT_FN(n, 0) SLOT_FN(n, 1) SLOT_FN(n, 2) SLOT_FN(n, 3) \
 	SLOT_FN(n, 4) SLOT_FN(n, 5) SLOT_FN(n, 6) SLOT_FN(n, 7)
 #include "hooktab.h"

@@ -237,6 +237,7 @@ void gs_proc_restart(void)
 	gs_ident_restart();
 	gs_fold_restart();
 	gs_resolve_restart();
+	gs_stack_forget();
 	reset_counters();
 }
 

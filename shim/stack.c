@@ -72,6 +72,12 @@ static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
 void gs_stack_after_fork(void)
 {
 	pthread_mutex_init(&cache_lock, NULL);
+	gs_stack_forget(); /* ids remembered by the hooks are re-sent per process */
+}
+
+unsigned gs_stack_generation(void)
+{
+	return __atomic_load_n(&gen, __ATOMIC_RELAXED);
 }
 
 void gs_stack_forget(void)
@@ -147,16 +153,6 @@ void gs_stack_capture(struct gs_stack *s)
 		if (!in_shim(ips[i]))
 			s->ip[s->n++] = ips[i];
 	s->more = n - i;
-}
-
-unsigned long gs_stack_hash(const struct gs_stack *s)
-{
-	unsigned long h = 1469598103934665603UL;
-	int i;
-
-	for (i = 0; i < s->n; i++)
-		h = (h ^ (uintptr_t)s->ip[i]) * 1099511628211UL;
-	return h;
 }
 
 void gs_stack_write(struct gs_rec *r, const struct gs_stack *s)

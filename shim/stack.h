@@ -17,10 +17,11 @@ struct gs_stack {
 
 /* Nothing captured when GPUSHIM_STACK=0. */
 void gs_stack_capture(struct gs_stack *s);
-unsigned long gs_stack_hash(const struct gs_stack *s);
 void gs_stack_write(struct gs_rec *r, const struct gs_stack *s);
 /* Something was unloaded: cached frame names may be stale. */
 void gs_stack_forget(void);
+/* Bumped whenever something is unloaded or the process starts over. */
+unsigned gs_stack_generation(void);
 /* fork child: another thread may have held the cache lock. */
 void gs_stack_after_fork(void);
 /* Load base of the object that holds IP (cached), or NULL. */
