@@ -35,9 +35,18 @@ static const char *const env_allow[] = {
 	"XLA_FLAGS", "TF_CPP_MIN_LOG_LEVEL", "GPUSHIM_WATCH", "GPUSHIM_STACK", "GPUSHIM_SYSROOT",
 };
 
+static __thread int tid __attribute__((tls_model("initial-exec")));
+
 int gs_proc_pid(void)
 {
 	return pid;
+}
+
+int gs_proc_tid(void)
+{
+	if (!tid)
+		tid = (int)gettid();
+	return tid;
 }
 
 long long gs_proc_next_seq(void)
@@ -218,6 +227,7 @@ static void reset_counters(void)
 static void after_fork_child(void)
 {
 	pid = getpid();
+	tid = 0; /* the one thread of the child has a new id */
 	forked = 1;
 	gs_sink_after_fork();
 	gs_ident_after_fork();

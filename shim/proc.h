@@ -6,6 +6,8 @@
 struct gs_rec;
 
 int gs_proc_pid(void);
+/* This thread's id, asked once per thread (a syscall each time otherwise). */
+int gs_proc_tid(void);
 long long gs_proc_next_seq(void);
 /* Sends the hello record if this process has not yet. */
 void gs_proc_hello_once(void);

@@ -1,7 +1,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "proc.h"
 #include "record.h"
@@ -56,7 +55,7 @@ void gs_rec_begin(struct gs_rec *r, const char *type)
 	n = snprintf(head, sizeof head,
 		     "{\"v\":%d,\"type\":\"%s\",\"pid\":%d,\"seq\":%lld,\"ts\":%lld,\"tid\":%d",
 		     GS_FORMAT_VERSION, type, gs_proc_pid(), r->seq,
-		     (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec, (int)gettid());
+		     (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec, gs_proc_tid());
 	memcpy(r->buf, head, (size_t)n);
 	r->len = (size_t)n;
 	r->limit = GS_RECORD_MAX - TAIL_RESERVE - GS_REC_NEST;
@@ -66,7 +65,9 @@ void gs_rec_begin(struct gs_rec *r, const char *type)
 	r->trunc = 0;
 }
 
-/* JSON string body; bytes that are not valid UTF-8 become \u00XX. */
+/* JSON string body. A byte that is not part of valid UTF-8 (a path can hold
+ * any byte) becomes U+F7XX, XX the byte: a private-use code point no path
+ * spells, so a reader can give the byte back exactly. */
 static void put_escaped(struct gs_rec *r, const unsigned char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -97,7 +98,8 @@ static void put_escaped(struct gs_rec *r, const unsigned char *s, size_t n)
 		if (c == '"' || c == '\\') {
 			e[0] = '\\'; e[1] = (char)c; el = 2;
 		} else if (c < 0x20 || c >= 0x80 || c == 0x7f) {
-			e[0] = '\\'; e[1] = 'u'; e[2] = '0'; e[3] = '0';
+			e[0] = '\\'; e[1] = 'u';
+			e[2] = c >= 0x80 ? 'f' : '0'; e[3] = c >= 0x80 ? '7' : '0';
 			e[4] = hex[c >> 4]; e[5] = hex[c & 15]; el = 6;
 		} else {
 			e[0] = (char)c; el = 1;

@@ -8,6 +8,7 @@
 
 /* The real ones live in proc.c / sink.c; the builder only needs these. */
 int gs_proc_pid(void) { return 42; }
+int gs_proc_tid(void) { return 43; }
 long long gs_proc_next_seq(void) { static long long s; return ++s; }
 void gs_proc_hello_once(void) {}
 int gs_proc_send(struct gs_rec *r) { (void)r; return 0; }
@@ -66,8 +67,8 @@ int main(void)
 	ok(valid_shape(r.buf, len), "small record is well formed");
 	ok(strstr(r.buf, "\"name\":\"a\\\"b\\\\c\\u000a\\u001b[31m\"") != NULL,
 	   "quotes, backslashes and control bytes are escaped");
-	ok(strstr(r.buf, "\"bad\":\"\\u00ff\\u00fe ok \xc3\xa9\"") != NULL,
-	   "invalid UTF-8 becomes \\u00XX, valid UTF-8 stays");
+	ok(strstr(r.buf, "\"bad\":\"\\uf7ff\\uf7fe ok \xc3\xa9\"") != NULL,
+	   "invalid UTF-8 becomes \\uf7XX, valid UTF-8 stays");
 	ok(strstr(r.buf, "\"drops\":3") != NULL, "pending drops are reported");
 	ok(strstr(r.buf, "\"trunc\"") == NULL, "a record that fits is not marked");
 
