@@ -12,6 +12,18 @@
 #      medians (other work on a shared machine only ever adds time).
 #   2. start-up: whole-process wall time, bare vs deps vs shim (no collector).
 #   3. FIFO throughput: watched dlsym records written to a live reader.
+#   4. a hooked GPU call (bench/gpu_cost.c): cudaGetDeviceCount of the real
+#      libcudart.so.13, error path (35, no driver): the folded steady state,
+#      bare vs shim; sent calls with GPUSHIM_STACK=30 from 30 frames of
+#      recursion (distinct call sites: each is sent, its innermost frame new
+#      to the shim; the same sites again: sent, every frame cached); a fresh
+#      process's first events (dlopen of libcudart, first call) bare vs
+#      shim; libunwind's one-time load and first backtrace, bare.
+#   5. the collector (bench/coll_writer.c): `gpushim run -- coll_writer`
+#      with 1 and 4 writer processes writing pre-built, valid 512-byte
+#      records into its FIFO (NREC records in all, default 100000):
+#      records/s while they write (read -> parse -> model) and for the
+#      whole run; then `gpushim run -- /bin/true` against /bin/true.
 set -eu
 
 B=${BUILD:-build}
@@ -119,4 +131,97 @@ else
 		printf "%.1f us/record = %.0f records/s; reader got %d lines, shim sent %s, dropped %s\n",
 			ns / 1000, 1e9 / ns, got, sent, dropped
 	}'
+fi
+
+
+# A live reader on a FIFO for the shim (section 4): keeps the bye records,
+# whose "dropped" says whether a figure was measured with records given up.
+# RFIFO is held open read-write on fd 4 so no open can race; stop_reader
+# drops it and waits for the reader.
+start_reader() {
+	RFIFO=$tmp/gpu.fifo
+	rm -f "$RFIFO" && mkfifo -m 0600 "$RFIFO"
+	exec 4<>"$RFIFO"
+	cat <"$RFIFO" >"$tmp/gpu.records" 4<&- &
+	rpid=$!
+}
+stop_reader() { exec 4<&-; wait "$rpid"; grep -F '"type":"bye"' "$tmp/gpu.records" >"$tmp/byes"; rm -f "$tmp/gpu.records"; }
+dropped() { sed -n 's/.*"dropped":\([0-9]*\).*/\1/p' "$tmp/byes" | awk '{ s += $1 } END { print s + 0 }'; }
+# median [COLUMN]: the median of the numbers in COLUMN (default 1) of stdin
+median() { awk -v c="${1:-1}" '{ print $c }' | sort -g | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)]; else print "nan" }'; }
+minimum() { awk -v c="${1:-1}" 'NR == 1 || $c + 0 < m { m = $c + 0 } END { print m }'; }
+
+echo
+GC=$B/bench/gpu_cost
+echo "4. hooked GPU call: cudaGetDeviceCount of the real libcudart.so.13 (no driver: error 35), shim to a live reader"
+if [ ! -x "$GC" ]; then
+	echo "skipped: $GC not built"
+elif "$GC" steady -n 10 -r 1 | grep -q skip; then
+	echo "skipped: $("$GC" steady -n 10 -r 1 | cut -d' ' -f3)"
+else
+	start_reader
+	r=1
+	while [ "$r" -le "$ROUNDS" ]; do
+		"$GC" steady 4<&- >>"$tmp/gsteady.bare"
+		GPUSHIM_FIFO=$RFIFO LD_PRELOAD=$SHIM "$GC" steady 4<&- >>"$tmp/gsteady.shim"
+		GPUSHIM_STACK=30 GPUSHIM_FIFO=$RFIFO LD_PRELOAD=$SHIM "$GC" sent -d 30 -r 3 4<&- >>"$tmp/gsent"
+		r=$((r + 1))
+	done
+	r=1
+	while [ "$r" -le 10 ]; do
+		"$GC" first -d 30 4<&- >>"$tmp/gfirst.bare"
+		GPUSHIM_STACK=30 GPUSHIM_FIFO=$RFIFO LD_PRELOAD=$SHIM "$GC" first -d 30 4<&- >>"$tmp/gfirst.shim"
+		"$GC" unwind 4<&- >>"$tmp/gunwind"
+		r=$((r + 1))
+	done
+	stop_reader
+	sb=$(minimum 2 <"$tmp/gsteady.bare") ss=$(minimum 2 <"$tmp/gsteady.shim")
+	printf '%-48s %9s %9s %9s  %s\n' case bare shim delta target
+	awk -v b="$sb" -v s="$ss" 'BEGIN { printf "%-48s %9.1f %9.1f %+9.1f  %s\n",
+		"steady state (folded), ns/call", b, s, s - b, "<= +100" }'
+	for c in sent_new sent_repeat folded_deep; do
+		med=$(grep "^$c " "$tmp/gsent" | median 2) lo=$(grep "^$c " "$tmp/gsent" | minimum 2)
+		case $c in
+		sent_new) what="sent, new call site, 30 frames, us/call" tgt="< 15 (full record, 30-frame stack)" ;;
+		sent_repeat) what="sent, same site again, 30 frames, us/call" tgt="(3 sends per site)" ;;
+		*) what="folded, 30 frames deep, us/call" tgt="" ;;
+		esac
+		awk -v m="$med" -v l="$lo" -v w="$what" -v t="$tgt" 'BEGIN {
+			printf "%-48s %9s %9.2f %9s  %s (min %.2f)\n", w, "-", m / 1000, "", t, l / 1000 }'
+	done
+	for col in 2 3; do
+		fb=$(median $col <"$tmp/gfirst.bare") fs=$(median $col <"$tmp/gfirst.shim")
+		what="fresh process, dlopen libcudart (1st event), ms"
+		[ $col = 3 ] && what="fresh process, 1st call (30 deep), ms"
+		awk -v b="$fb" -v s="$fs" -v w="$what" 'BEGIN { printf "%-48s %9.3f %9.3f %+9.3f  %s\n",
+			w, b / 1e6, s / 1e6, (s - b) / 1e6, "(one-time; medians of 10 processes)" }'
+	done
+	awk -v l="$(median 2 <"$tmp/gunwind")" -v f="$(median 3 <"$tmp/gunwind")" -v n="$(median 4 <"$tmp/gunwind")" 'BEGIN {
+		printf "libunwind one-time first use (bare process, median of 10): dlopen+dlsym %.3f ms, first 30-frame unw_backtrace %.3f ms (then %.1f us)\n",
+			l / 1e6, f / 1e6, n / 1e3 }'
+	echo "(records dropped by the shim in these runs: $(dropped); new site = first send, innermost frame new to the shim's dladdr cache)"
+fi
+
+echo
+CW=$B/bench/coll_writer
+echo "5. collector: gpushim run -- coll_writer: W writer processes, pre-built 512-byte records straight into its FIFO"
+if [ ! -x "$CW" ] || [ ! -x "$B/gpushim" ]; then
+	echo "skipped: $CW or $B/gpushim not built"
+else
+	NREC=${NREC:-100000}
+	printf '%-8s %8s %14s %16s %9s  %s\n' writers records 'ingest rec/s' 'end-to-end rec/s' complete 'target (ingest)'
+	for w in 1 4; do
+		t0=$(date +%s%N)
+		"$B/gpushim" run -q -o "$tmp/coll.$w.txt" -- "$CW" -w "$w" -n $((NREC / w)) >"$tmp/coll.$w.out" 2>&1 || true
+		t1=$(date +%s%N)
+		ok=$(grep -c '^  accounting .* complete$' "$tmp/coll.$w.txt" 2>/dev/null || true)
+		awk -v w="$w" -v t="$((t1 - t0))" -v ok="${ok:-0}" '{ printf "%-8d %8d %14.0f %16.0f %6s/%-2d  %s\n",
+			w, $1, $1 / ($2 / 1e9), $1 / (t / 1e9), ok, w, ">= 200000" }' "$tmp/coll.$w.out"
+	done
+	echo "(ingest: first write to last writer's exit, i.e. read -> parse -> model while the writers block on a full FIFO;"
+	echo " end-to-end: the whole gpushim run, report to a file included)"
+	ST=$B/bench/startup
+	tb=$("$ST" 30 -- /bin/true) tr=$("$ST" 30 -- "$B/gpushim" run -- /bin/true)
+	echo "$tb $tr" | awk '{ printf "gpushim run -- /bin/true vs /bin/true, ms wall (median of 30): bare %.3f, run %.3f, delta %+.3f (min delta %+.3f)  target <= +20\n",
+		$2, $5, $5 - $2, $6 - $3 }'
 fi
