@@ -3,6 +3,7 @@
  * everything is checked with lstat, opened O_NOFOLLOW and re-checked with
  * fstat on the descriptor we actually got. */
 #include "fifo.h"
+#include "fifo_path.h"
 #include "format.h"
 
 #include <errno.h>
@@ -29,18 +30,20 @@ static int dir_safe(const struct stat *st, uid_t uid)
 	       !(st->st_mode & (S_IWGRP | S_IWOTH));
 }
 
+/* A bigger pipe absorbs bursts from many writers while the collector waits
+ * for the CPU (each record that does not fit is a drop in the shim). The
+ * kernel's limit for unprivileged users (/proc/sys/fs/pipe-max-size) is
+ * 1 MiB by default; smaller is tried when that is refused. */
+static void grow_pipe(int fd)
+{
+	for (int size = 1 << 20; size > 65536; size /= 2)
+		if (fcntl(fd, F_SETPIPE_SZ, size) >= 0)
+			return;
+}
+
 int gs_fifo_default_path(char *buf, size_t n)
 {
-	const char *x = getenv("XDG_RUNTIME_DIR");
-	struct stat st;
-	int len;
-	if (x && x[0] == '/' && stat(x, &st) == 0 && S_ISDIR(st.st_mode) &&
-	    st.st_uid == getuid() && !(st.st_mode & (S_IWGRP | S_IWOTH)) &&
-	    access(x, W_OK | X_OK) == 0)
-		len = snprintf(buf, n, "%s/gpushim/%s", x, GS_FIFO_NAME);
-	else
-		len = snprintf(buf, n, "/tmp/gpushim-%u/%s", (unsigned)getuid(), GS_FIFO_NAME);
-	return len < 0 || (size_t)len >= n ? -1 : 0;
+	return gs_fifo_default(buf, n); /* common/fifo_path.h: the shim's too */
 }
 
 int gs_fifo_open(const char *path, char *why, size_t whyn)
@@ -107,6 +110,7 @@ int gs_fifo_open(const char *path, char *why, size_t whyn)
 		close(fd);
 		return -1;
 	}
+	grow_pipe(fd);
 	return fd;
 }
 
@@ -135,5 +139,7 @@ int gs_fifo_private(char *dir, size_t dirn, char *path, size_t pathn, char *why,
 	int fd = open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		say(why, whyn, "cannot open %s: %s", path, strerror(errno));
+	else
+		grow_pipe(fd);
 	return fd;
 }

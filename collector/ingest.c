@@ -139,23 +139,35 @@ static json_t *get_scalars(struct rd *r, json_t *o, const char *key, bool string
 	return copy;
 }
 
+/* A second hello in one image (only hostile input has one) replaces the
+ * first: what it held is freed, not leaked. */
+static void set_str(char **dst, char *v)
+{
+	free(*dst);
+	*dst = v;
+}
+
 static void rec_hello(struct rd *r, struct gs_proc *p)
 {
 	json_t *o = r->o;
 	bool b;
 	p->has_hello = true;
 	p->has_ppid = get_int(r, o, "ppid", &p->ppid);
-	p->exe = get_str(r, o, "exe");
+	set_str(&p->exe, get_str(r, o, "exe"));
+	for (size_t i = 0; i < p->argv.n; i++)
+		free(p->argv.v[i]);
+	p->argv.n = 0;
 	get_strv(r, o, "argv", &p->argv);
 	get_bool(r, o, "argv_trunc", &p->argv_trunc);
+	json_decref(p->env);
 	p->env = get_scalars(r, o, "env", true);
-	p->kernel_driver = get_str(r, o, "kernel_driver");
+	set_str(&p->kernel_driver, get_str(r, o, "kernel_driver"));
 	if (get_bool(r, o, "nvidiactl", &b))
 		p->nvidiactl = b;
-	p->glibc = get_str(r, o, "glibc");
-	p->container = get_str(r, o, "container");
+	set_str(&p->glibc, get_str(r, o, "glibc"));
+	set_str(&p->container, get_str(r, o, "container"));
 	get_bool(r, o, "forked", &p->forked);
-	p->shim = get_str(r, o, "shim");
+	set_str(&p->shim, get_str(r, o, "shim"));
 	if (!get_int(r, o, "stack_depth", &p->stack_depth))
 		p->stack_depth = -1;
 }

@@ -9,6 +9,7 @@
 
 #include "format.h"
 #include "config.h"
+#include "fifo_path.h"
 
 struct gs_config gs_cfg = { .stack_depth = GS_STACK_DEFAULT };
 
@@ -31,16 +32,7 @@ void gs_warn_once(int *once, const char *fmt, ...)
 
 int gs_default_fifo(char *buf, unsigned long size)
 {
-	const char *xdg = getenv("XDG_RUNTIME_DIR");
-	struct stat st;
-	int n;
-
-	if (xdg && xdg[0] == '/' && stat(xdg, &st) == 0 && S_ISDIR(st.st_mode) &&
-	    st.st_uid == geteuid())
-		n = snprintf(buf, size, "%s/gpushim/%s", xdg, GS_FIFO_NAME);
-	else
-		n = snprintf(buf, size, "/tmp/gpushim-%u/%s", (unsigned)geteuid(), GS_FIFO_NAME);
-	return n > 0 && (unsigned long)n < size ? 0 : -1;
+	return gs_fifo_default(buf, size); /* common/fifo_path.h: the collector's too */
 }
 
 /* Copy an environment value into a fixed field; too long is malformed. */

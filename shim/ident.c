@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "dlerr.h"
+#include "dllock.h"
 #include "ident.h"
 #include "real.h"
 #include "record.h"
@@ -108,7 +109,7 @@ static void send_lib(int id, const struct obj *o, const char *origin)
 	gs_rec_str(&r, "origin", origin);
 	if (soname) {
 		struct needed_q q = { soname, NULL };
-		dl_iterate_phdr(needed_cb, &q);
+		gs_dl_iterate(needed_cb, &q);
 		if (q.found)
 			gs_rec_str(&r, "needed_by", q.found);
 	}
@@ -178,7 +179,7 @@ static int ident_map(const struct link_map *l, const char *origin)
 	q.addr = l->l_addr;
 	q.name = l->l_name;
 	pthread_mutex_lock(&lock);
-	dl_iterate_phdr(find_cb, &q);
+	gs_dl_iterate(find_cb, &q);
 	if (q.found)
 		id = intern(&q.o, origin);
 	pthread_mutex_unlock(&lock);
@@ -243,7 +244,7 @@ int gs_ident_scan(const char *origin, int *ids, int max)
 	q.n = 0;
 	q.calls = 0;
 	pthread_mutex_lock(&lock);
-	dl_iterate_phdr(scan_cb, &q);
+	gs_dl_iterate(scan_cb, &q);
 	for (i = 0; i < q.n; i++) {
 		int id = intern(&q.o[i], origin);
 		if (id && n < max)

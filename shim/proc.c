@@ -10,6 +10,7 @@
 #include "strl.h"
 
 #include "config.h"
+#include "dllock.h"
 #include "fold.h"
 #include "gpuhooks.h"
 #include "ident.h"
@@ -254,5 +255,6 @@ void gs_proc_restart(void)
 void gs_proc_init(void)
 {
 	pid = getpid();
+	gs_dllock_init();
 	pthread_atfork(NULL, NULL, after_fork_child);
 }

@@ -13,6 +13,7 @@
 #include "strl.h"
 
 #include "config.h"
+#include "dllock.h"
 #include "ident.h"
 #include "record.h"
 #include "dlerr.h"
@@ -199,7 +200,7 @@ void gs_resolve(const char *name, const void *caller, struct gs_resolved *out)
 		goto done;
 	}
 	/* glibc first matches the name against what is loaded, caller or not. */
-	dl_iterate_phdr(loaded_cb, &q);
+	gs_dl_iterate(loaded_cb, &q);
 	if (q.path) {
 		out->how = "loaded";
 		if (!q.by_soname) /* glibc may not know it by this name: be exact */

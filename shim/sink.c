@@ -6,6 +6,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/resource.h>
+#include <sys/uio.h>
 #include <sys/stat.h>
 #include "strl.h"
 
@@ -102,6 +104,28 @@ static int open_log(void)
 	return f;
 }
 
+/* The shim's descriptor sits at FD_FLOOR or above, or as near the top of
+ * RLIMIT_NOFILE as it can get; never among the low numbers a program
+ * expects open() to hand it next. */
+static int move_high(int f)
+{
+	struct rlimit rl;
+	long top = FD_FLOOR;
+	int i, high;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+	    (long)rl.rlim_cur <= FD_FLOOR)
+		top = (long)rl.rlim_cur - 1;
+	for (i = 0; i < 8 && top - i > 2; i++) {
+		high = fcntl(f, F_DUPFD_CLOEXEC, (int)(top - i));
+		if (high >= 0) {
+			close(f);
+			return high;
+		}
+	}
+	return -1;
+}
+
 static int sink_open(void)
 {
 	struct stat st;
@@ -110,11 +134,12 @@ static int sink_open(void)
 	f = gs_cfg.log[0] ? open_log() : gs_cfg.fifo[0] ? open_fifo() : -1;
 	if (f < 0)
 		return -1;
-	high = fcntl(f, F_DUPFD_CLOEXEC, FD_FLOOR);
-	if (high >= 0) {
+	high = move_high(f);
+	if (high < 0) {
 		close(f);
-		f = high;
+		return -1; /* only low numbers left: those are the program's */
 	}
+	f = high;
 	if (fstat(f, &st) != 0) {
 		close(f);
 		return -1;
@@ -135,23 +160,46 @@ static int still_ours(void)
 
 /* write() with SIGPIPE blocked; a SIGPIPE raised by this write is taken
  * back so that the program never sees it. */
-static ssize_t write_nosigpipe(const char *buf, size_t len)
+/* A signal this write raised (SIGPIPE: no reader; SIGXFSZ: the log passed
+ * RLIMIT_FSIZE) is taken back unless it was already pending. */
+static void take_back(int sig, const sigset_t *pending)
 {
-	sigset_t pipe_set, old, pending;
-	int was_pending, err;
+	struct timespec zero = { 0, 0 };
+	sigset_t one;
+
+	if (sigismember(pending, sig))
+		return;
+	sigemptyset(&one);
+	sigaddset(&one, sig);
+	sigtimedwait(&one, NULL, &zero);
+}
+
+/* write() with SIGPIPE and SIGXFSZ blocked: the program never sees them.
+ * After a short write to the log (a full disk) the next record starts on a
+ * line of its own, so one torn line costs one record, not two. */
+static int torn;
+
+static ssize_t write_nosignal(const char *buf, size_t len)
+{
+	sigset_t set, old, pending;
+	struct iovec iov[2] = { { (void *)"\n", 1 }, { (void *)buf, len } };
+	int err;
 	ssize_t n;
 
-	sigemptyset(&pipe_set);
-	sigaddset(&pipe_set, SIGPIPE);
-	pthread_sigmask(SIG_BLOCK, &pipe_set, &old);
+	sigemptyset(&set);
+	sigaddset(&set, SIGPIPE);
+	sigaddset(&set, SIGXFSZ);
+	pthread_sigmask(SIG_BLOCK, &set, &old);
 	sigpending(&pending);
-	was_pending = sigismember(&pending, SIGPIPE);
-	n = write(fd, buf, len);
+	n = torn ? writev(fd, iov, 2) : write(fd, buf, len);
 	err = errno;
-	if (n < 0 && err == EPIPE && !was_pending) {
-		struct timespec zero = { 0, 0 };
-		sigtimedwait(&pipe_set, NULL, &zero);
-	}
+	if (torn && n > 0)
+		n--; /* the newline is not the record's */
+	if (n < 0 && err == EPIPE)
+		take_back(SIGPIPE, &pending);
+	if (n < 0 && err == EFBIG)
+		take_back(SIGXFSZ, &pending);
+	torn = n >= 0 && (size_t)n < len ? 1 : n < 0 ? torn : 0;
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	errno = err;
 	return n;
@@ -171,7 +219,7 @@ int gs_sink_write(const char *buf, size_t len)
 			next_try = t + RETRY_NS;
 	}
 	if (fd >= 0) {
-		ssize_t n = write_nosigpipe(buf, len);
+		ssize_t n = write_nosignal(buf, len);
 
 		if (n == (ssize_t)len) {
 			rc = 0;

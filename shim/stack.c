@@ -4,6 +4,7 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "dllock.h"
 #include "real.h"
 #include "record.h"
 #include "stack.h"
@@ -51,13 +52,15 @@ static int self_segments(struct dl_phdr_info *info, size_t size, void *data)
 static void load_unwind(void)
 {
 	void *h = gs_real.dlopen("libunwind.so.8", RTLD_LAZY | RTLD_LOCAL);
+	const char *why = h ? NULL : gs_real.dlerror();
 
 	if (h)
 		unw_backtrace_fn = (int (*)(void **, int))gs_real.dlsym(h, "unw_backtrace");
 	if (!unw_backtrace_fn)
-		gs_warn_once(&warned_unw, "libunwind.so.8 not found: records carry no stacks");
+		gs_warn_once(&warned_unw, "cannot use libunwind.so.8 (%s): records carry no stacks",
+			     why ? why : "no unw_backtrace");
 	gs_real.dlerror(); /* the shim's own failure is not the program's */
-	dl_iterate_phdr(self_segments, (void *)(uintptr_t)load_unwind);
+	gs_dl_iterate(self_segments, (void *)(uintptr_t)load_unwind);
 }
 
 /* dladdr searches symbol tables for the nearest name: microseconds a frame.
@@ -144,7 +147,9 @@ void gs_stack_capture(struct gs_stack *s)
 	pthread_once(&unw_once, load_unwind);
 	if (!unw_backtrace_fn)
 		return;
+	gs_dl_rdlock(); /* libunwind walks the loaded objects too */
 	n = unw_backtrace_fn(ips, depth + SHIM_FRAMES + 1);
+	gs_dl_unlock();
 	while (first < n && in_shim(ips[first]))
 		first++;
 	/* The shim's own frames further out (a hooked call in progress while
