@@ -12,19 +12,7 @@
 if ! need_fakes; then skip "fakes not built"; done_testing; exit; fi
 if [ ! -e "$SHIM" ]; then skip "no shim ($SHIM)"; done_testing; exit; fi
 
-n=0
-# both [VAR=VALUE...] -- CMD...: run CMD bare, then under the shim (records
-# in $log, output in $out); output and exit status must be the same.
-both() {
-	n=$((n + 1)) log=$WORK/$n.jsonl
-	_e=""; while [ "$1" != -- ]; do _e="$_e $1"; shift; done; shift
-	bare=$(env $_e "$@" 2>&1); _brc=$?
-	out=$(shim_log "$log" env $_e "$@" 2>&1); _orc=$?
-	is "$out
-status=$_orc" "$bare
-status=$_brc" "run $n ($(basename "$1")${2:+ $(basename "$2")}): same output and status with the shim"
-}
-q() { jqr "$log" "$1"; }
+. "$GPUSHIM_TOP/tests/lib/both.sh"
 # call N FIELD: FIELD (jq path, compact JSON) of the Nth call record (0-based)
 call() { jq -c -s "[.[] | select(.type == \"call\")][$1] | $2" "$log"; }
 ncalls() { q '[.[] | select(.type == "call")] | length'; }
