@@ -111,13 +111,13 @@ static int move_high(int f)
 {
 	struct rlimit rl;
 	long top = FD_FLOOR;
-	int i, high;
+	int i;
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
 	    (long)rl.rlim_cur <= FD_FLOOR)
 		top = (long)rl.rlim_cur - 1;
 	for (i = 0; i < 8 && top - i > 2; i++) {
-		high = fcntl(f, F_DUPFD_CLOEXEC, (int)(top - i));
+		int high = fcntl(f, F_DUPFD_CLOEXEC, (int)(top - i));
 		if (high >= 0) {
 			close(f);
 			return high;
@@ -199,7 +199,8 @@ static ssize_t write_nosignal(const char *buf, size_t len)
 		take_back(SIGPIPE, &pending);
 	if (n < 0 && err == EFBIG)
 		take_back(SIGXFSZ, &pending);
-	torn = n >= 0 && (size_t)n < len ? 1 : n < 0 ? torn : 0;
+	if (n >= 0) /* a failed write leaves the line as it was */
+		torn = (size_t)n < len;
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	errno = err;
 	return n;
