@@ -1,4 +1,4 @@
-# The stress suite (tests/stress/, docs/hardening.md). Included by the
+# The stress suite (tests/stress/, docs/reliability.md). Included by the
 # top-level Makefile.
 #
 #   make check     builds these (CHECK_EXTRA) and runs the bounded suite:

@@ -178,14 +178,14 @@ NI_SINK="GPUSHIM_LOG=$WORK/fsz2.log" fault fsz2 "(3) GPUSHIM_LOG past RLIMIT_FSI
 # --- 4. descriptors
 fault nofile "(4) RLIMIT_NOFILE exhausted before the first event" "$FLT" nofile
 check "(4) ... records still arrive once the limit is raised" grep -q '"st_fault_missing_399"' "$WORK/nofile.log"
-# Known limit (docs/hardening.md): libunwind 1.6 opens a pipe for memory
+# Known limit (docs/reliability.md): libunwind 1.6 opens a pipe for memory
 # validation on its first backtrace, which takes the two lowest free
 # descriptors. With stacks off the shim keeps the program's numbering.
 fault nofile64 "(4) RLIMIT_NOFILE 64, below the shim's descriptor floor (stacks off)" \
 	env GPUSHIM_STACK=0 "$FLT" nofile64
 fault fds "(4) the lowest free descriptor after the first events (stacks off)" \
 	env GPUSHIM_STACK=0 "$FLT" fds
-skip "(4) with stacks on, libunwind's validation pipe takes the two lowest free descriptors (known limit, docs/hardening.md)"
+skip "(4) with stacks on, libunwind's validation pipe takes the two lowest free descriptors (known limit, docs/reliability.md)"
 
 # --- 5. allocations fail
 FM=$ST/libst_failmalloc.so
@@ -193,10 +193,10 @@ ni_run0 oom1 env LD_PRELOAD="$FM" "$FLT" oom shim
 NI_PRELOAD="$SHIM $FM" ni_run1 oom1 "$FLT" oom shim
 ni_same_out oom1 "(5) the shim's own allocations fail"
 check "(5) ... records still written" grep -q '"st_fault_missing_299"' "$WORK/oom1.log"
-# Known limit (docs/hardening.md): with every allocation failing, a second
+# Known limit (docs/reliability.md): with every allocation failing, a second
 # dlopen of an already-loaded watched library fails under the shim only
 # (cause not found yet); the shim's own allocations failing is covered above.
-skip "(5) every allocation fails after the first event: re-dlopen differs under the shim (known limit, docs/hardening.md)"
+skip "(5) every allocation fails after the first event: re-dlopen differs under the shim (known limit, docs/reliability.md)"
 
 # --- 6. fork while another thread is inside a hook; vfork, posix_spawn
 fault fctor "(6) fork while a thread is inside a watched dlopen" "$FRK" ctor
