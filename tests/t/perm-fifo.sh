@@ -114,10 +114,18 @@ ni_wait_for test -p "$WORK/xdg/gpushim/fifo"
 is "$(stat -c %a "$WORK/xdg/gpushim")" 700 "default directory (XDG_RUNTIME_DIR) mode 0700 under umask 000"
 is "$(stat -c %a "$WORK/xdg/gpushim/fifo")" 600 "default FIFO mode 0600 under umask 000"
 kill -TERM $gp; wait $gp
-if [ $ROOT = 1 ] && unshare -m true 2>/dev/null; then
+# The private-/tmp cases hide everything under /tmp (this checkout may be
+# there): the programs run from a copy in /dev/shm.
+PRIV=""
+if [ $ROOT = 1 ] && unshare -m true 2>/dev/null && [ -d /dev/shm ]; then
+	PRIV=$(mktemp -d /dev/shm/gpushim-perm.XXXXXX)
+	cp "$GPUSHIM" "$SHIM" "$E" "$PRIV/"
+fi
+PG=$PRIV/gpushim PS=$PRIV/libgpushim.so PE=$PRIV/st_emit
+if [ -n "$PRIV" ]; then
 	# a private /tmp: the real one is left alone (and $WORK is hidden meanwhile)
 	mode=$(timeout 60 unshare -m sh -c "mount -t tmpfs -o mode=1777 tmpfs /tmp && umask 000 &&
-		{ env -u XDG_RUNTIME_DIR '$GPUSHIM' collect -q >/dev/null 2>&1 & c=\$!
+		{ env -u XDG_RUNTIME_DIR '$PG' collect -q >/dev/null 2>&1 & c=\$!
 		  i=0; while [ \$i -lt 200 ] && ! [ -p /tmp/gpushim-$(id -u)/fifo ]; do sleep 0.05; i=\$((i + 1)); done
 		  stat -c %a /tmp/gpushim-$(id -u); kill -TERM \$c; wait \$c; }")
 	is "$mode" 700 "default directory /tmp/gpushim-<uid> mode 0700 under umask 000"
@@ -128,16 +136,15 @@ fi
 # is one the collector will not use (group-writable): a program run with
 # the same environment reaches the collector
 # (in a private /tmp, since the collector falls back to /tmp/gpushim-<uid>)
-if [ $ROOT = 1 ] && unshare -m true 2>/dev/null; then
-	mkdir "$B/stress/xdg2.$$"
+if [ -n "$PRIV" ]; then
 	got=$(timeout 60 unshare -m sh -c "mount -t tmpfs -o mode=1777 tmpfs /tmp && mkdir -m 770 /tmp/xdg2 &&
-		{ XDG_RUNTIME_DIR=/tmp/xdg2 '$GPUSHIM' collect -q --json -o '$B/stress/xdg2.$$/r.json' >/dev/null 2>&1 & c=\$!
+		{ XDG_RUNTIME_DIR=/tmp/xdg2 '$PG' collect -q --json -o '$PRIV/r.json' >/dev/null 2>&1 & c=\$!
 		  i=0; while [ \$i -lt 200 ] && ! ls -l /proc/\$c/fd | grep -q fifo; do sleep 0.05; i=\$((i + 1)); done
-		  XDG_RUNTIME_DIR=/tmp/xdg2 LD_PRELOAD='$SHIM' '$E' 5 >/dev/null 2>&1
-		  kill -TERM \$c; wait \$c; jq -r '.processes | length' '$B/stress/xdg2.$$/r.json'; }")
-	rm -rf "$B/stress/xdg2.$$"
+		  XDG_RUNTIME_DIR=/tmp/xdg2 LD_PRELOAD='$PS' '$PE' 5 >/dev/null 2>&1
+		  kill -TERM \$c; wait \$c; jq -r '.processes | length' '$PRIV/r.json'; }")
 	is "$got" 1 "shim and collector agree on the default FIFO when XDG_RUNTIME_DIR is group-writable"
 else
 	skip "default FIFO agreement: needs root and unshare -m for a private /tmp"
 fi
+[ -n "$PRIV" ] && rm -rf "$PRIV"
 done_testing
