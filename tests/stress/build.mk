@@ -66,6 +66,9 @@ $(FUZZ_DIR)/%: tests/stress/fuzz/%.c tests/stress/fuzz/fuzz_common.h $(FUZZ_OBJ)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJ) $(COLL_LIBS)
 
 -include $(wildcard $(FUZZ_DIR)/obj/*.d)
+# Kept: make would delete these intermediates after the run, and its "rm"
+# line would come after the test summary that CI reads last.
+.SECONDARY: $(FUZZ_OBJ)
 
 ifeq ($(FUZZ_OK),yes)
 fuzz-bins: $(FUZZ_BINS)
