@@ -190,7 +190,11 @@ static ssize_t write_nosignal(const char *buf, size_t len)
 	sigaddset(&set, SIGPIPE);
 	sigaddset(&set, SIGXFSZ);
 	pthread_sigmask(SIG_BLOCK, &set, &old);
-	sigpending(&pending);
+	/* One of these can be pending from before only if the thread had it
+	 * blocked (else it would have been delivered): ask only then. */
+	sigemptyset(&pending);
+	if (sigismember(&old, SIGPIPE) || sigismember(&old, SIGXFSZ))
+		sigpending(&pending);
 	n = torn ? writev(fd, iov, 2) : write(fd, buf, len);
 	err = errno;
 	if (torn && n > 0)
