@@ -12,10 +12,6 @@ if ! need_fakes; then skip "fakes not built"; done_testing; exit; fi
 if [ ! -e "$SHIM" ]; then skip "no shim ($SHIM)"; done_testing; exit; fi
 
 . "$GPUSHIM_TOP/tests/lib/both.sh"
-calls() { q "[.[] | select(.type == \"call\") | $1] | @json"; }
-call() { jq -c -s "[.[] | select(.type == \"call\")][$1] | $2" "$log"; }
-# libid SUFFIX: id of the lib record whose realpath ends with SUFFIX
-libid() { q "[.[] | select(.type == \"lib\" and (.realpath // \"\" | endswith(\"$1\")))][0].id // 0"; }
 
 # --- the driver by dlsym on its handle ---
 both LD_LIBRARY_PATH="$CUDADRV" -- "$LOADER" libcuda.so.1 cuDeviceGetCount cuInit cuDeviceGetCount cuDriverGetVersion

@@ -10,9 +10,6 @@ if ! need_fakes; then skip "fakes not built"; done_testing; exit; fi
 if [ ! -e "$SHIM" ]; then skip "no shim ($SHIM)"; done_testing; exit; fi
 
 . "$GPUSHIM_TOP/tests/lib/both.sh"
-calls() { q "[.[] | select(.type == \"call\") | $1] | @json"; }
-call() { jq -c -s "[.[] | select(.type == \"call\")][$1] | $2" "$log"; }
-libid() { q "[.[] | select(.type == \"lib\" and (.realpath // \"\" | endswith(\"$1\")))][0].id // 0"; }
 
 # --- the real cuDNN 9 ---
 if ! need_cuda; then

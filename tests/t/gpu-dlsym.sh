@@ -14,37 +14,27 @@ if ! need_fakes; then skip "fakes not built"; done_testing; exit; fi
 [ -x "$P" ] || { echo "# missing $P: run make test-bins"; skip "hook_dlsym_default not built"; done_testing; exit; }
 if [ ! -e "$SHIM" ]; then skip "no shim ($SHIM)"; done_testing; exit; fi
 
-n=0
-both() { # both [VAR=VALUE...] -- CMD...: same output and status with the shim; records in $log
-	n=$((n + 1)) log=$WORK/$n.jsonl
-	_d=$1; shift
-	_e=""; while [ "$1" != -- ]; do _e="$_e $1"; shift; done; shift
-	bare=$(env $_e "$@" 2>&1); _brc=$?
-	out=$(shim_log "$log" env $_e "$@" 2>&1); _orc=$?
-	is "$out
-status=$_orc" "$bare
-status=$_brc" "$_d"
-}
+. "$GPUSHIM_TOP/tests/lib/both.sh"
 calls() { [ -e "$log" ] || : >"$log"; jqr "$log" "[.[] | select(.type == \"call\") | $1] | @json"; }
 
-both "no GPU library loaded: dlsym(RTLD_DEFAULT, hooked names) is NULL, same dlerror() text" \
+both_d "no GPU library loaded: dlsym(RTLD_DEFAULT, hooked names) is NULL, same dlerror() text" \
 	-- "$P" cudnnCreate nvmlInit_v2 cuInit cudaGetDeviceCount cuGetProcAddress_v2
 check "  without the shim: NULL with glibc's text" has "$bare" "^default cudnnCreate=NULL: $P: undefined symbol: cudnnCreate errno=0 again=NULL\$"
 is "$(calls .fn)" '[]' "  no call record (nothing was called)"
-both "cuDNN loaded RTLD_LOCAL: dlsym(RTLD_DEFAULT, \"cudnnCreate\") is still NULL, same text" \
+both_d "cuDNN loaded RTLD_LOCAL: dlsym(RTLD_DEFAULT, \"cudnnCreate\") is still NULL, same text" \
 	-- "$P" -l "$CUDNN897/libcudnn.so.8" cudnnCreate
-both "dlvsym(RTLD_DEFAULT, \"cudnnCreate\", \"libcudnn.so.8\") with no cuDNN: same failure" \
+both_d "dlvsym(RTLD_DEFAULT, \"cudnnCreate\", \"libcudnn.so.8\") with no cuDNN: same failure" \
 	-- "$P" ver:cudnnCreate@libcudnn.so.8
-both "dlsym(dlopen(NULL), \"cudnnCreate\") with no cuDNN loaded: NULL, same text" \
+both_d "dlsym(dlopen(NULL), \"cudnnCreate\") with no cuDNN loaded: NULL, same text" \
 	-- "$P" self:cudnnCreate self:nvmlInit_v2
 if [ -n "$PY" ]; then
-	both "Python: hasattr(ctypes.CDLL(None), \"cudnnCreate\") is False as without the shim" \
+	both_d "Python: hasattr(ctypes.CDLL(None), \"cudnnCreate\") is False as without the shim" \
 		-- "$PY" -c 'import ctypes; print(hasattr(ctypes.CDLL(None), "cudnnCreate"), hasattr(ctypes.CDLL(None), "nvmlInit_v2"))'
 else
 	skip "no python3"
 fi
 
-both "cuDNN loaded RTLD_GLOBAL: dlsym(RTLD_DEFAULT, \"cudnnCreate\") found, same result when called" \
+both_d "cuDNN loaded RTLD_GLOBAL: dlsym(RTLD_DEFAULT, \"cudnnCreate\") found, same result when called" \
 	FAKE_CUDNN_DRIVER=0 -- "$P" -g "$CUDNN897/libcudnn.so.8" cudnnCreate ver:cudnnCreate@libcudnn.so.8
 check "  found and called: rc 0" has "$out" '^default cudnnCreate=found$' '^  rc=0$' '^ver cudnnCreate@libcudnn.so.8=found$'
 lib=$(jqr "$log" '[.[] | select(.type == "lib" and (.realpath | endswith("libcudnn.so.8.9.7")))][0].id')

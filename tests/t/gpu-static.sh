@@ -21,19 +21,9 @@ fi
 [ -x "$P" ] || { skip "could not build $P with nvcc"; done_testing; exit; }
 check "hook_static links no libcudart.so (static runtime)" sh -c '! ldd "$1" | grep -q libcudart' _ "$P"
 
-n=0
-both() { # both [VAR=VALUE...] -- CMD...: same output and status with the shim; records in $log
-	n=$((n + 1)) log=$WORK/$n.jsonl
-	_d=$1; shift
-	_e=""; while [ "$1" != -- ]; do _e="$_e $1"; shift; done; shift
-	bare=$(env $_e "$@" 2>&1); _brc=$?
-	out=$(shim_log "$log" env $_e "$@" 2>&1); _orc=$?
-	is "$out
-status=$_orc" "$bare
-status=$_brc" "$_d: same output and status with the shim"
-}
-q() { jqr "$log" "$1"; }
-calls() { q "[.[] | select(.type == \"call\") | $1] | @json"; }
+. "$GPUSHIM_TOP/tests/lib/both.sh"
+# both DESC [VAR=VALUE...] -- CMD...: as both_d, DESC completed
+both() { _bd=$1; shift; both_d "$_bd: same output and status with the shim" "$@"; }
 libid() { q "[.[] | select(.type == \"lib\" and (.realpath // \"\" | endswith(\"$1\")))][0].id // 0"; }
 
 if in_ld_cache libcuda.so.1 || [ -e /dev/nvidiactl ]; then
