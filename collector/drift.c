@@ -74,6 +74,24 @@ static void in_proc(struct cmp *c, json_t *p)
 	c->label = p ? gs_baseline_label(p) : NULL;
 }
 
+/* The processes of PROCS that found no partner (USED false): each is
+ * drift of KIND, said as WHAT, with the libraries it had after VERB. */
+static void unmatched(struct cmp *c, json_t *labels, json_t *procs, const bool *used, size_t n,
+		      const char *kind, const char *what, const char *verb)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (used[i])
+			continue;
+		char *libs = proc_libs(json_array_get(procs, i));
+		in_proc(c, json_array_get(procs, i));
+		json_array_append_new(labels, json_string(c->label ? c->label : "?"));
+		gs_drift_add(c, kind, NULL, NULL, NULL, NULL, "%s%s%s", what,
+			     libs && *libs ? verb : "", libs && *libs ? libs : "");
+		free(libs);
+	}
+}
+
+
 json_t *gs_drift_compare(json_t *a, json_t *b, const struct gs_policy *pol)
 {
 	struct cmp c = { .changes = json_array(), .pol = pol };
@@ -125,26 +143,8 @@ json_t *gs_drift_compare(json_t *a, json_t *b, const struct gs_policy *pol)
 		cmp_proc(&c, x, y);
 		ua[ia] = ub[ib] = true;
 	}
-	for (i = 0; i < na; i++) {
-		if (ua[i])
-			continue;
-		char *libs = proc_libs(json_array_get(pa, i));
-		in_proc(&c, json_array_get(pa, i));
-		json_array_append_new(labels, json_string(c.label ? c.label : "?"));
-		gs_drift_add(&c, "process-removed", NULL, NULL, NULL, NULL, "process gone%s%s",
-		    libs && *libs ? "; it loaded " : "", libs && *libs ? libs : "");
-		free(libs);
-	}
-	for (j = 0; j < nb; j++) {
-		if (ub[j])
-			continue;
-		char *libs = proc_libs(json_array_get(pb, j));
-		in_proc(&c, json_array_get(pb, j));
-		json_array_append_new(labels, json_string(c.label ? c.label : "?"));
-		gs_drift_add(&c, "process-added", NULL, NULL, NULL, NULL, "new process%s%s",
-		    libs && *libs ? "; it loads " : "", libs && *libs ? libs : "");
-		free(libs);
-	}
+	unmatched(&c, labels, pa, ua, na, "process-removed", "process gone", "; it loaded ");
+	unmatched(&c, labels, pb, ub, nb, "process-added", "new process", "; it loads ");
 out:
 	in_proc(&c, NULL);
 	free(ua);
