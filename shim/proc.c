@@ -18,6 +18,7 @@
 #include "record.h"
 #include "resolve.h"
 #include "stack.h"
+#include "versions.h"
 #include "sink.h"
 
 static int pid;
@@ -236,6 +237,7 @@ static void after_fork_child(void)
 	gs_stack_after_fork();
 	gs_resolve_after_fork();
 	gs_hooks_after_fork();
+	gs_versions_after_fork();
 	reset_counters();
 }
 

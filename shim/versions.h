@@ -10,5 +10,6 @@ struct gs_rec;
 
 /* Adds "ver": {...} for PROBE, looking the queries up in REAL's object. */
 void gs_versions_add(struct gs_rec *r, enum gs_probe probe, void *real, int rc);
+void gs_versions_after_fork(void);
 
 #endif
