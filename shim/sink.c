@@ -6,25 +6,24 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <sys/resource.h>
 #include <sys/uio.h>
 #include <sys/stat.h>
 #include "strl.h"
 
 #include "config.h"
+#include "fdhigh.h"
 #include "sink.h"
 
 /* A missing or refused sink is retried at most this often. */
 #define RETRY_NS (250 * 1000000LL)
-/* The shim's descriptor sits high, out of the way of programs that count
- * on the lowest free number. */
-#define FD_FLOOR 600
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static int fd = -1;
+static int fd_rw;          /* fd is a FIFO opened read-write: no SIGPIPE */
 static dev_t fd_dev;
 static ino_t fd_ino;
 static long long next_try;
+static long long next_check; /* of the FIFO's path (fifo_in_place) */
 static int warned_refuse, warned_log;
 
 static long long now_ns(void)
@@ -68,19 +67,24 @@ static const char *fifo_refusal(const char *path, struct stat *st)
 	return "";
 }
 
-static int open_fifo(void)
+/* Opens the FIFO for writing, or returns -1. Only a FIFO with a reader
+ * opens (ENXIO otherwise: no collector right now). Then it is opened again
+ * read-write, so that this process is a reader too: a write can then never
+ * meet a pipe without readers, and no SIGPIPE needs to be blocked around
+ * it (two system calls per record saved). *RW says which it is. */
+static int open_fifo(int *rw)
 {
 	struct stat st, fst;
 	const char *why = fifo_refusal(gs_cfg.fifo, &st);
-	int f;
+	int f, both;
 
+	*rw = 0;
 	if (!why)
 		return -1;
 	if (*why) {
 		gs_warn_once(&warned_refuse, "not writing to FIFO %s: %s", gs_cfg.fifo, why);
 		return -1;
 	}
-	/* ENXIO here just means no collector is reading right now. */
 	f = open(gs_cfg.fifo, O_WRONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
 	if (f < 0)
 		return -1;
@@ -92,6 +96,14 @@ static int open_fifo(void)
 			     gs_cfg.fifo);
 		return -1;
 	}
+	both = open(gs_cfg.fifo, O_RDWR | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
+	if (both >= 0 && fstat(both, &st) == 0 && st.st_ino == fst.st_ino && st.st_dev == fst.st_dev) {
+		close(f);
+		*rw = 1;
+		return both;
+	}
+	if (both >= 0)
+		close(both); /* swapped since: the first one is the checked one */
 	return f;
 }
 
@@ -104,37 +116,15 @@ static int open_log(void)
 	return f;
 }
 
-/* The shim's descriptor sits at FD_FLOOR or above, or as near the top of
- * RLIMIT_NOFILE as it can get; never among the low numbers a program
- * expects open() to hand it next. */
-static int move_high(int f)
-{
-	struct rlimit rl;
-	long top = FD_FLOOR;
-	int i;
-
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
-	    (long)rl.rlim_cur <= FD_FLOOR)
-		top = (long)rl.rlim_cur - 1;
-	for (i = 0; i < 8 && top - i > 2; i++) {
-		int high = fcntl(f, F_DUPFD_CLOEXEC, (int)(top - i));
-		if (high >= 0) {
-			close(f);
-			return high;
-		}
-	}
-	return -1;
-}
-
 static int sink_open(void)
 {
 	struct stat st;
-	int f, high;
+	int f, high, rw = 0;
 
-	f = gs_cfg.log[0] ? open_log() : gs_cfg.fifo[0] ? open_fifo() : -1;
+	f = gs_cfg.log[0] ? open_log() : gs_cfg.fifo[0] ? open_fifo(&rw) : -1;
 	if (f < 0)
 		return -1;
-	high = move_high(f);
+	high = gs_fd_high(f);
 	if (high < 0) {
 		close(f);
 		return -1; /* only low numbers left: those are the program's */
@@ -146,6 +136,8 @@ static int sink_open(void)
 	}
 	fd_dev = st.st_dev;
 	fd_ino = st.st_ino;
+	fd_rw = rw;
+	next_check = now_ns() + RETRY_NS;
 	return f;
 }
 
@@ -158,8 +150,19 @@ static int still_ours(void)
 	return fstat(fd, &st) == 0 && st.st_dev == fd_dev && st.st_ino == fd_ino;
 }
 
-/* write() with SIGPIPE blocked; a SIGPIPE raised by this write is taken
- * back so that the program never sees it. */
+/* Being a reader ourselves, a collector's end is never seen as EPIPE. A
+ * collector that dies leaves its FIFO behind: records wait in the pipe for
+ * the next one on the same path (drops are counted once it is full). One
+ * that replaces the FIFO is found by looking at the path, at most once per
+ * RETRY_NS. */
+static int fifo_in_place(long long t)
+{
+	struct stat st;
+
+	next_check = t + RETRY_NS;
+	return lstat(gs_cfg.fifo, &st) == 0 && st.st_dev == fd_dev && st.st_ino == fd_ino;
+}
+
 /* A signal this write raised (SIGPIPE: no reader; SIGXFSZ: the log passed
  * RLIMIT_FSIZE) is taken back unless it was already pending. */
 static void take_back(int sig, const sigset_t *pending)
@@ -218,13 +221,18 @@ int gs_sink_write(const char *buf, size_t len)
 	pthread_mutex_lock(&lock);
 	if (fd >= 0 && !still_ours())
 		fd = -1; /* forget, do not close: the number is the program's now */
+	if (fd >= 0 && fd_rw && (t = now_ns()) >= next_check && !fifo_in_place(t)) {
+		close(fd); /* what waits in it is lost with the old FIFO */
+		fd = -1;
+		next_try = 0;
+	}
 	if (fd < 0 && (t = now_ns()) >= next_try) {
 		fd = sink_open();
 		if (fd < 0)
 			next_try = t + RETRY_NS;
 	}
 	if (fd >= 0) {
-		ssize_t n = write_nosignal(buf, len);
+		ssize_t n = fd_rw ? write(fd, buf, len) : write_nosignal(buf, len);
 
 		if (n == (ssize_t)len) {
 			rc = 0;
