@@ -5,6 +5,7 @@
 
 #include "config.h"
 #include "dllock.h"
+#include "pipehook.h"
 #include "real.h"
 #include "record.h"
 #include "stack.h"
@@ -148,7 +149,9 @@ void gs_stack_capture(struct gs_stack *s)
 	if (!unw_backtrace_fn)
 		return;
 	gs_dl_rdlock(); /* libunwind walks the loaded objects too */
+	gs_pipe_hold(1);
 	n = unw_backtrace_fn(ips, depth + SHIM_FRAMES + 1);
+	gs_pipe_hold(0);
 	gs_dl_unlock();
 	while (first < n && in_shim(ips[first]))
 		first++;

@@ -178,14 +178,15 @@ NI_SINK="GPUSHIM_LOG=$WORK/fsz2.log" fault fsz2 "(3) GPUSHIM_LOG past RLIMIT_FSI
 # --- 4. descriptors
 fault nofile "(4) RLIMIT_NOFILE exhausted before the first event" "$FLT" nofile
 check "(4) ... records still arrive once the limit is raised" grep -q '"st_fault_missing_399"' "$WORK/nofile.log"
-# Known limit (docs/reliability.md): libunwind 1.6 opens a pipe for memory
-# validation on its first backtrace, which takes the two lowest free
-# descriptors. With stacks off the shim keeps the program's numbering.
 fault nofile64 "(4) RLIMIT_NOFILE 64, below the shim's descriptor floor (stacks off)" \
 	env GPUSHIM_STACK=0 "$FLT" nofile64
 fault fds "(4) the lowest free descriptor after the first events (stacks off)" \
 	env GPUSHIM_STACK=0 "$FLT" fds
-skip "(4) with stacks on, libunwind's validation pipe takes the two lowest free descriptors (known limit, docs/reliability.md)"
+# With stacks on, libunwind 1.6 opens a pipe on its first backtrace and
+# keeps it: the shim moves its ends high (pipehook.c).
+fault fdsstack "(4) the lowest free descriptor after the first events (stacks on)" "$FLT" fds
+check "(4) ... stacks were taken" grep -q '"stack":' "$WORK/fdsstack.log"
+fault nofile64s "(4) RLIMIT_NOFILE 64, below the shim's descriptor floor (stacks on)" "$FLT" nofile64
 
 # --- 5. allocations fail
 FM=$ST/libst_failmalloc.so
