@@ -117,6 +117,9 @@ static void *open_watched(long lmid, const char *name, int flags, const void *ca
 	gs_guard_enter();
 	gs_ident_scan("late", NULL, 0); /* what earlier unwatched loads brought */
 	gs_resolve(name, caller, &res);
+	/* gs_resolve kept a pending error of the program's (dlerr.c); the
+	 * program's dlopen clears it, however it ends. */
+	gs_dlerr_forget();
 	gs_guard_leave();
 	use = res.path[0] ? res.path : name;
 	errno = err_in;
@@ -126,6 +129,8 @@ static void *open_watched(long lmid, const char *name, int flags, const void *ca
 	dur = mono_ns() - t0;
 	err_out = errno;
 	gs_guard_enter();
+	if (h && use != name && strcmp(res.how, "loaded") != 0)
+		gs_resolve_file_name(name, h);
 	record_open(lmid == -1 ? "dlopen" : "dlmopen", lmid, name, flags, &res, h, dur, caller);
 	gs_guard_leave();
 	errno = err_out;

@@ -29,6 +29,11 @@
 
 static char sys_dirs[MAX_SYS][256];
 static int n_sys;
+/* LD_LIBRARY_PATH as glibc searches it for the shim itself (the entries of
+ * the shim's own list before SHIM_RUNPATH), NUL-separated; n_llp < 0: not
+ * known (did not fit). */
+static char llp_dirs[SERINFO_MAX];
+static int n_llp;
 static const char *hwcaps[3];
 static int n_hwcaps;
 
@@ -56,8 +61,10 @@ static void resolve_init(void)
 	Dl_serinfo *si;
 	Dl_info info;
 	unsigned i;
+	size_t used;
 	int after = 0;
 
+	n_llp = -1; /* until the list is read */
 	/* glibc-hwcaps levels glibc 2.33+ searches first, best first; each
 	 * level is told by its defining features (what gcc and clang both
 	 * name), which is how glibc decides too. */
@@ -80,12 +87,25 @@ static void resolve_init(void)
 		gs_dlerr_discard();
 		return;
 	}
-	for (i = 0; i < si->dls_cnt && n_sys < MAX_SYS; i++) {
-		if (after)
-			gs_strlcpy(sys_dirs[n_sys++], si->dls_serpath[i].dls_name, sizeof sys_dirs[0]);
-		else if (strcmp(si->dls_serpath[i].dls_name, SHIM_RUNPATH) == 0)
+	n_llp = 0;
+	for (i = 0, used = 0; i < si->dls_cnt && n_sys < MAX_SYS; i++) {
+		const char *dir = si->dls_serpath[i].dls_name;
+		size_t len = strlen(dir) + 1;
+
+		if (after) {
+			gs_strlcpy(sys_dirs[n_sys++], dir, sizeof sys_dirs[0]);
+		} else if (strcmp(dir, SHIM_RUNPATH) == 0) {
 			after = 1;
+		} else if (n_llp >= 0 && used + len <= sizeof llp_dirs) {
+			memcpy(llp_dirs + used, dir, len);
+			used += len;
+			n_llp++;
+		} else {
+			n_llp = -1;
+		}
 	}
+	if (!after) /* the marker was not seen: the list is not what it seems */
+		n_llp = -1;
 	gs_dlerr_discard();
 }
 
@@ -175,6 +195,26 @@ static int search_dir(const char *dir, const char *name, char *out, size_t size)
 	return usable(out);
 }
 
+/* Whether glibc, handed the bare NAME by the shim, would load FOUND too:
+ * from the shim it searches LD_LIBRARY_PATH, then the shim's RUNPATH (the
+ * marker, where nothing is), so when FOUND is the first usable NAME along
+ * LD_LIBRARY_PATH. Then the shim passes the name unchanged, and glibc files
+ * the object under the name the program used, as it would without the
+ * shim: a later dlopen of that name matches it by name, without the
+ * allocation a match by SONAME costs (add_name_to_object), which fails when
+ * memory is short (docs/reliability.md, bug 5). */
+static int llp_finds(const char *name, const char *found)
+{
+	char p[PATH_MAX];
+	const char *dir = llp_dirs;
+	int i;
+
+	for (i = 0; i < n_llp; i++, dir += strlen(dir) + 1)
+		if (search_dir(dir, name, p, sizeof p))
+			return strcmp(p, found) == 0;
+	return 0;
+}
+
 void gs_resolve(const char *name, const void *caller, struct gs_resolved *out)
 {
 	_Alignas(Dl_serinfo) char buf[SERINFO_MAX];
@@ -226,11 +266,50 @@ void gs_resolve(const char *name, const void *caller, struct gs_resolved *out)
 		out->how = in_ld_library_path(dir) ? "ld_library_path"
 			   : has_runpath(l)        ? "runpath"
 						   : "rpath";
+		if (llp_finds(name, out->path))
+			out->path[0] = '\0';
 		goto done;
 	}
 	out->path[0] = '\0';
 	out->how = "system";
 done:
+	gs_dlerr_discard();
+}
+
+/* H's DT_SONAME, from its dynamic section as mapped. */
+static const char *map_soname(const struct link_map *l)
+{
+	const ElfW(Dyn) *d;
+	const char *strtab = NULL;
+	ElfW(Xword) off = 0;
+	int have = 0;
+
+	for (d = l->l_ld; d && d->d_tag != DT_NULL; d++) {
+		if (d->d_tag == DT_STRTAB)
+			strtab = (const char *)gs_elf_ptr(d->d_un.d_ptr, l->l_addr);
+		else if (d->d_tag == DT_SONAME) {
+			off = d->d_un.d_val;
+			have = 1;
+		}
+	}
+	return strtab && have ? strtab + off : NULL;
+}
+
+void gs_resolve_file_name(const char *name, void *h)
+{
+	Lmid_t lmid = LM_ID_BASE;
+	const char *so = map_soname(h);
+	void *again;
+
+	if (!so || strcmp(so, name) != 0)
+		return;
+	gs_dlerr_stash();
+	if (gs_real.dlinfo(h, RTLD_DI_LMID, &lmid) == 0) {
+		again = lmid == LM_ID_BASE ? gs_real.dlopen(name, RTLD_LAZY | RTLD_NOLOAD)
+					   : gs_real.dlmopen(lmid, name, RTLD_LAZY | RTLD_NOLOAD);
+		if (again)
+			gs_real.dlclose(again);
+	}
 	gs_dlerr_discard();
 }
 

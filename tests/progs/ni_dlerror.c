@@ -95,6 +95,20 @@ int main(int argc, char **argv)
 	show_err("  after it");
 	if (!h) return 1;
 
+	/* an error left pending by a call the shim does not look into (an
+	 * unwatched name), then a successful watched dlopen, by path and by a
+	 * bare name found along LD_LIBRARY_PATH: the error is cleared */
+	dlopen("libni_missing.so.1", RTLD_NOW);
+	void *h3 = dlopen(lib, RTLD_NOW);
+	printf("unwatched failure then dlopen(watched path) = %s\n", h3 ? "handle" : "NULL");
+	show_err("  after it");
+	dlopen("libni_missing.so.1", RTLD_NOW);
+	void *h4 = dlopen("libcudnn_ni2.so.1", RTLD_NOW);
+	printf("unwatched failure then dlopen(libcudnn_ni2.so.1) = %s\n", h4 ? "handle" : "NULL");
+	show_err("  after it");
+	if (h3) dlclose(h3);
+	if (h4) dlclose(h4);
+
 	/* errno set by the program survives a successful dlopen */
 	errno = 1234;
 	void *h2 = dlopen(lib, RTLD_NOW);

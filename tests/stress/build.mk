@@ -10,13 +10,15 @@
 #
 #   tests/stress/progs/st_*.c  -> $(BUILD)/stress/st_*   plain clients
 #   tests/stress/progs/st_static.c -> st_static (-static) and st_whoami
+#   tests/stress/progs/st_fault.c  -> also st_fault_runpath (DT_RUNPATH at
+#                                     $(BUILD)/ni/decoy)
 #   tests/stress/libs/*.c      -> preload helpers and a watched library
 #   tests/stress/fuzz/*.c      -> $(BUILD)/fuzz/*  (clang, libFuzzer, ASan+UBSan)
 
 ST_DIR   := $(BUILD)/stress
 ST_CC     = $(CC) -std=gnu11 -O1 -g -Wall -Wextra -Werror -D_GNU_SOURCE
 ST_PROGS := $(patsubst tests/stress/progs/%.c,$(ST_DIR)/%,$(filter-out %/st_static.c,$(wildcard tests/stress/progs/st_*.c)))
-ST_BINS  := $(ST_PROGS) $(ST_DIR)/st_static $(ST_DIR)/st_whoami \
+ST_BINS  := $(ST_PROGS) $(ST_DIR)/st_static $(ST_DIR)/st_whoami $(ST_DIR)/st_fault_runpath \
             $(ST_DIR)/lib/libcudnn_stblock.so.1 $(ST_DIR)/libst_failmalloc.so \
             $(ST_DIR)/libst_countopen.so $(ST_DIR)/libst_swap.so
 
@@ -31,6 +33,12 @@ $(ST_DIR)/st_static: tests/stress/progs/st_static.c tests/stress/build.mk
 $(ST_DIR)/st_whoami: tests/stress/progs/st_static.c tests/stress/build.mk
 	@mkdir -p $(@D)
 	$(ST_CC) -DSTATIC=0 -o $@ $<
+
+# A bare-name dlopen the shim finds along the caller's own RUNPATH
+# (stress-faults.sh, case 5).
+$(ST_DIR)/st_fault_runpath: tests/stress/progs/st_fault.c tests/stress/build.mk
+	@mkdir -p $(@D)
+	$(ST_CC) -Wl,--enable-new-dtags,-rpath,'$$ORIGIN/../ni/decoy' -o $@ $< -ldl -lpthread
 
 $(ST_DIR)/lib/libcudnn_stblock.so.1: tests/stress/libs/blocklib.c tests/stress/build.mk
 	@mkdir -p $(@D)

@@ -16,7 +16,7 @@
 . "$GPUSHIM_TOP/tests/stress/lib.sh"
 
 E=$ST/st_emit FLT=$ST/st_fault FRK=$ST/st_fork
-st_need "$E" "$FLT" "$FRK" "$ST/st_static" "$ST/st_whoami" "$ST/st_pipewait" "$ST/lib/libcudnn_stblock.so.1" \
+st_need "$E" "$FLT" "$FLT"_runpath "$FRK" "$ST/st_static" "$ST/st_whoami" "$ST/st_pipewait" "$ST/lib/libcudnn_stblock.so.1" \
 	"$ST/libst_failmalloc.so" "$ST/libst_countopen.so" "$NI/decoy/libcudnn_ni.so.1" "$SHIM" "$GPUSHIM"
 export LD_LIBRARY_PATH="$NI/decoy:$ST/lib"
 figures_reset faults
@@ -194,10 +194,20 @@ ni_run0 oom1 env LD_PRELOAD="$FM" "$FLT" oom shim
 NI_PRELOAD="$SHIM $FM" ni_run1 oom1 "$FLT" oom shim
 ni_same_out oom1 "(5) the shim's own allocations fail"
 check "(5) ... records still written" grep -q '"st_fault_missing_299"' "$WORK/oom1.log"
-# Known limit (docs/reliability.md): with every allocation failing, a second
-# dlopen of an already-loaded watched library fails under the shim only
-# (cause not found yet); the shim's own allocations failing is covered above.
-skip "(5) every allocation fails after the first event: re-dlopen differs under the shim (known limit, docs/reliability.md)"
+# Every allocation failing after the first watched dlopen: lookups, failed
+# opens, and a second dlopen of the loaded library by the same bare name
+# (docs/reliability.md, bug 5: glibc must know the object by that name, as
+# without the shim, or matching it by SONAME allocates). Found along
+# LD_LIBRARY_PATH, and along the program's own RUNPATH (LD_LIBRARY_PATH unset).
+ni_run0 oom2 env LD_PRELOAD="$FM" "$FLT" oom all
+NI_PRELOAD="$SHIM $FM" ni_run1 oom2 "$FLT" oom all
+ni_same_out oom2 "(5) every allocation fails after the first watched dlopen (LD_LIBRARY_PATH)"
+check "(5) ... the second dlopen worked" grep -q 'reopen ok' "$WORK/oom2.out1"
+ni_run0 oom3 env -u LD_LIBRARY_PATH LD_PRELOAD="$FM" "$FLT"_runpath oom all
+NI_PRELOAD="$SHIM $FM" ni_run1 oom3 env -u LD_LIBRARY_PATH "$FLT"_runpath oom all
+ni_same_out oom3 "(5) every allocation fails after the first watched dlopen (RUNPATH)"
+check "(5) ... the second dlopen worked" grep -q 'reopen ok' "$WORK/oom3.out1"
+check "(5) ... found along the RUNPATH" grep -q '"how":"runpath"' "$WORK/oom3.log"
 
 # --- 6. fork while another thread is inside a hook; vfork, posix_spawn
 fault fctor "(6) fork while a thread is inside a watched dlopen" "$FRK" ctor
