@@ -299,13 +299,12 @@ void gs_resolve_file_name(const char *name, void *h)
 {
 	Lmid_t lmid = LM_ID_BASE;
 	const char *so = map_soname(h);
-	void *again;
 
 	if (!so || strcmp(so, name) != 0)
 		return;
 	gs_dlerr_stash();
 	if (gs_real.dlinfo(h, RTLD_DI_LMID, &lmid) == 0) {
-		again = lmid == LM_ID_BASE ? gs_real.dlopen(name, RTLD_LAZY | RTLD_NOLOAD)
+		void *again = lmid == LM_ID_BASE ? gs_real.dlopen(name, RTLD_LAZY | RTLD_NOLOAD)
 					   : gs_real.dlmopen(lmid, name, RTLD_LAZY | RTLD_NOLOAD);
 		if (again)
 			gs_real.dlclose(again);

@@ -67,7 +67,6 @@ static void look_up(struct memo *m, void *real, const struct query *q)
 	struct link_map *map = NULL;
 	Dl_info info;
 	void *h;
-	int i;
 
 	memset(m, 0, sizeof *m);
 	m->real = real;
@@ -75,6 +74,8 @@ static void look_up(struct memo *m, void *real, const struct query *q)
 	gs_dlerr_stash(); /* a missing query leaves an error: not the program's */
 	if (gs_real.dladdr1(real, &info, (void **)&map, RTLD_DL_LINKMAP) && map &&
 	    (h = gs_handle_of(map)) != NULL) {
+		int i;
+
 		m->found = 1;
 		for (i = 0; i < MAXQ && q[i].sym; i++)
 			m->fn[i] = gs_real.dlsym(h, q[i].sym);
