@@ -70,7 +70,7 @@ const char *gs_cmd_preload_problem(const char *path)
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return NULL;
-	if (pread(fd, hdr, sizeof hdr, 0) != (ssize_t)sizeof hdr || memcmp(hdr, ELFMAG, SELFMAG))
+	if (pread(fd, hdr, sizeof hdr, 0) != (ssize_t)sizeof hdr || memcmp(hdr, ELFMAG, SELFMAG) != 0)
 		goto out; /* a script: its interpreter is what runs */
 	if (hdr[EI_CLASS] == ELFCLASS32) {
 		why = "it is a 32-bit program and the shim is 64-bit";

@@ -106,7 +106,7 @@ int gs_cmd_collect(const struct gs_opts *o)
 			fprintf(stderr, "gpushim collect: --fifo path too long\n");
 			return GS_EXIT_USAGE;
 		}
-		strcpy(path, o->fifo);
+		memcpy(path, o->fifo, strlen(o->fifo) + 1); /* fits: checked above */
 	} else if (gs_fifo_default_path(path, sizeof path) != 0) {
 		fprintf(stderr, "gpushim collect: XDG_RUNTIME_DIR is too long; pass --fifo PATH\n");
 		return GS_EXIT_USAGE;

@@ -54,7 +54,7 @@ int main(int argc, char **argv)
 		return GS_EXIT_OK;
 	}
 	for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
-		if (strcmp(argv[1], cmds[i].name))
+		if (strcmp(argv[1], cmds[i].name) != 0)
 			continue;
 		int rc = gs_opts_parse(&o, cmds[i].name, argc - 1, argv + 1, &done);
 		if (rc || done)

@@ -128,6 +128,8 @@ int gs_opts_parse(struct gs_opts *o, const char *cmd, int argc, char **argv, boo
 			o->save = optarg;
 			break;
 		case O_COLOR:
+			/* required_argument: getopt never leaves optarg NULL here */
+			if (!optarg) break;
 			if (!strcmp(optarg, "never")) o->color = GS_COLOR_NEVER;
 			else if (!strcmp(optarg, "always")) o->color = GS_COLOR_ALWAYS;
 			else if (!strcmp(optarg, "auto")) o->color = GS_COLOR_AUTO;
@@ -135,11 +137,12 @@ int gs_opts_parse(struct gs_opts *o, const char *cmd, int argc, char **argv, boo
 			break;
 		case O_GRACE: {
 			char *end;
+			const char *arg = optarg ? optarg : "";
 			errno = 0;
-			long v = strtol(optarg, &end, 10);
+			long v = strtol(arg, &end, 10);
 			if (!is_run)
 				return bad(cmd, "--grace is for run", NULL);
-			if (errno || end == optarg || *end || v < 0 || v > 600000)
+			if (errno || end == arg || *end || v < 0 || v > 600000)
 				return bad(cmd, "--grace takes milliseconds, 0 to 600000", optarg);
 			o->grace_ms = v;
 			break;

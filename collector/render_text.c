@@ -172,7 +172,7 @@ static void libraries(const struct gs_render *r, const struct gs_proc *p)
 			gs_putvis(r->f, l->origin);
 			fputs(")\n", r->f);
 		}
-		if (l->realpath && l->path && strcmp(l->realpath, l->path)) {
+		if (l->realpath && l->path && strcmp(l->realpath, l->path) != 0) {
 			fprintf(r->f, "    %-*s  -> ", (int)(wf + 2 + wv), "");
 			gs_putvis(r->f, l->realpath);
 			fputc('\n', r->f);
