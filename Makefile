@@ -46,7 +46,7 @@ SHIM_LIBS := -ldl -lpthread
 
 COLL_SRC  := $(wildcard collector/*.c)
 COLL_OBJ  := $(COLL_SRC:%.c=$(BUILD)/%.o)
-COLL_LIBS := -ljansson -lbsd
+COLL_LIBS := -lyajl -ljansson -lbsd
 
 all: $(BUILD)/libgpushim.so $(BUILD)/gpushim
 

@@ -1,6 +1,7 @@
 /* Line framing. A record is at most GS_RECORD_MAX bytes with its newline;
  * anything longer is counted as bad and skipped up to its newline, so one
- * bad writer cannot make the collector buffer without bound. */
+ * bad writer cannot make the collector buffer without bound: what stays in
+ * the buffer after a read is a part of one line, shorter than the limit. */
 #include "lines.h"
 
 #include <errno.h>
@@ -10,9 +11,11 @@
 
 void gs_lines_init(struct gs_lines *l, struct gs_ingest *in, int save_fd)
 {
-	memset(l, 0, sizeof *l);
-	l->in = in;
+	/* not the buffer: zeroing 64 KiB would touch every page of it */
+	l->len = 0;
+	l->skipping = l->save_failed = false;
 	l->save_fd = save_fd;
+	l->in = in;
 }
 
 static void save_line(struct gs_lines *l, const char *s, size_t n)
@@ -66,7 +69,7 @@ static void split(struct gs_lines *l)
 	}
 	memmove(l->buf, l->buf + start, l->len - start);
 	l->len -= start;
-	/* No newline in a full buffer: the line is too long. */
+	/* A part of a line without its newline, already at the limit: too long. */
 	if (l->len >= GS_RECORD_MAX) {
 		if (!l->skipping) {
 			l->in->lineno++;

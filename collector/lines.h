@@ -1,5 +1,5 @@
 /* Splitting a byte stream (FIFO or file) into record lines, with the
- * length limit applied before anything is buffered past it. */
+ * length limit applied to each line as it is buffered. */
 #ifndef GS_LINES_H
 #define GS_LINES_H
 
@@ -9,8 +9,12 @@
 #include "format.h"
 #include "ingest.h"
 
+/* Bytes per read(2): many records each, as a system call costs as much as
+ * parsing a record; at least GS_RECORD_MAX + 1. */
+#define GS_LINES_READ (64 * 1024)
+
 struct gs_lines {
-	char buf[GS_RECORD_MAX + 1];
+	char buf[GS_LINES_READ];
 	size_t len;
 	bool skipping;          /* inside an over-long line: drop to its newline */
 	int save_fd;            /* -1, or where raw lines are appended (--save) */

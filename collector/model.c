@@ -44,66 +44,34 @@ void gs_model_init(struct gs_model *m)
 	memset(m, 0, sizeof *m);
 }
 
-static void free_strv(gs_strv *s)
-{
-	for (size_t i = 0; i < s->n; i++)
-		free(s->v[i]);
-	free(s->v);
-}
-
-static void free_stack(gs_stack *s)
-{
-	for (size_t i = 0; i < s->n; i++) {
-		free(s->v[i].object);
-		free(s->v[i].symbol);
-	}
-	free(s->v);
-}
-
+/* The strings are the table's (gs_model_free); only the arrays and the
+ * references to shared objects are each record's own. */
 static void free_proc(struct gs_proc *p)
 {
-	free(p->exe); free(p->glibc); free(p->container); free(p->shim);
-	free(p->kernel_driver); free(p->bye_reason);
-	free_strv(&p->argv);
+	free(p->argv.v);
 	json_decref(p->env);
-	for (size_t i = 0; i < p->libs.n; i++) {
-		struct gs_lib *l = &p->libs.v[i];
-		free(l->family); free(l->path); free(l->realpath); free(l->soname);
-		free(l->file_version); free(l->build_id); free(l->base);
-		free(l->origin); free(l->needed_by);
-	}
 	free(p->libs.v);
 	for (size_t i = 0; i < p->loads.n; i++) {
 		struct gs_load *l = &p->loads.v[i];
-		free(l->fn); free(l->name); free(l->caller); free(l->how); free(l->err);
-		free_strv(&l->candidates);
+		free(l->candidates.v);
 		free(l->deps.v);
-		free_stack(&l->stack);
 	}
 	free(p->loads.v);
-	for (size_t i = 0; i < p->syms.n; i++) {
-		struct gs_sym *s = &p->syms.v[i];
-		free(s->fn); free(s->sym); free(s->ver); free(s->caller); free(s->err);
-		free_stack(&s->stack);
-	}
 	free(p->syms.v);
-	for (size_t i = 0; i < p->closes.n; i++)
-		free(p->closes.v[i].err);
 	free(p->closes.v);
 	for (size_t i = 0; i < p->calls.n; i++) {
 		struct gs_call *c = &p->calls.v[i];
-		free(c->fn); free(c->family); free(c->via);
 		json_decref(c->out); json_decref(c->args); json_decref(c->ver);
-		for (size_t j = 0; j < c->inner.n; j++)
-			free(c->inner.v[j].fn);
 		free(c->inner.v);
-		free_stack(&c->stack);
 	}
 	free(p->calls.v);
-	for (size_t i = 0; i < p->folds.n; i++)
-		free(p->folds.v[i].fn);
 	free(p->folds.v);
 	free(p);
+}
+
+static void decref(void *j)
+{
+	json_decref(j);
 }
 
 void gs_model_free(struct gs_model *m)
@@ -116,6 +84,8 @@ void gs_model_free(struct gs_model *m)
 	for (size_t i = 0; i < m->findings.n; i++)
 		gs_finding_free(m->findings.v[i]);
 	free(m->findings.v);
+	gs_strtab_free(&m->strs, NULL);
+	gs_strtab_free(&m->objs, decref);
 	memset(m, 0, sizeof *m);
 }
 

@@ -1,12 +1,17 @@
 /* The parsed model: what the records say, grouped by process. Filled by
  * ingest.c, read by the renderers and findings.c. Every string here came
- * from the traced program and must be escaped before it is printed. */
+ * from the traced program and must be escaped before it is printed. The
+ * strings are stored once each in the model's table (intern.h), hence
+ * const: they are never freed one by one. The objects of scalars (out,
+ * args, ver, env) are shared between the records that hold the same one:
+ * read them, never change them. */
 #ifndef GS_MODEL_H
 #define GS_MODEL_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <jansson.h>
+#include "intern.h"
 
 /* A growable array of T: items, n, cap. */
 #define GS_VEC(T) struct { T *v; size_t n, cap; }
@@ -14,19 +19,24 @@
 void *gs_vec_push(void *vec, size_t elem);
 #define GS_PUSH(vecp) gs_vec_push((vecp), sizeof *(vecp)->v)
 
-typedef GS_VEC(char *) gs_strv;
+typedef GS_VEC(const char *) gs_strv;
 
 struct gs_frame {
-	char *object;
+	const char *object;
 	long long offset;
-	char *symbol;
+	const char *symbol;
 };
-typedef GS_VEC(struct gs_frame) gs_stack;
+/* Frames stored once in the model's table (m->strs), shared by every
+ * record with the same stack: the records of one call site repeat it. */
+typedef struct {
+	const struct gs_frame *v;
+	size_t n;
+} gs_stack;
 
 struct gs_lib {
 	long long id;
-	char *family, *path, *realpath, *soname, *file_version, *build_id;
-	char *base, *origin, *needed_by;
+	const char *family, *path, *realpath, *soname, *file_version, *build_id;
+	const char *base, *origin, *needed_by;
 	long long size, mtime;
 	bool has_size, has_mtime;
 	/* Derived from the dlopen records that returned this library. */
@@ -34,7 +44,7 @@ struct gs_lib {
 };
 
 struct gs_load {
-	char *fn, *name, *caller, *how, *err;
+	const char *fn, *name, *caller, *how, *err;
 	bool ok, has_errno, has_lib;
 	long long flags, lib, errnum, dur_ns;
 	gs_strv candidates;
@@ -43,7 +53,7 @@ struct gs_load {
 };
 
 struct gs_sym {
-	char *fn, *sym, *ver, *caller, *err;
+	const char *fn, *sym, *ver, *caller, *err;
 	bool ok, wrapped, has_lib, has_handle;
 	long long handle, lib;
 	gs_stack stack;
@@ -51,17 +61,17 @@ struct gs_sym {
 
 struct gs_close {
 	long long lib, rc;
-	char *err;
+	const char *err;
 };
 
 struct gs_inner {
-	char *fn;
+	const char *fn;
 	long long lib, rc;
 	bool has_lib, has_rc;
 };
 
 struct gs_call {
-	char *fn, *family, *via;
+	const char *fn, *family, *via;
 	bool has_lib, has_rc;
 	long long lib, rc, count, dur_ns;
 	json_t *out, *args, *ver; /* validated: objects of scalars */
@@ -70,7 +80,7 @@ struct gs_call {
 };
 
 struct gs_fold {
-	char *fn;
+	const char *fn;
 	bool has_lib, has_rc;
 	long long lib, rc, count;
 };
@@ -79,7 +89,7 @@ struct gs_proc {
 	long long pid, ppid;
 	int image;              /* 1 for the first image of this pid, 2 after exec, ... */
 	bool has_ppid, has_hello, has_bye, forked;
-	char *exe, *glibc, *container, *shim, *kernel_driver, *bye_reason;
+	const char *exe, *glibc, *container, *shim, *kernel_driver, *bye_reason;
 	int nvidiactl;          /* -1 unknown, 0, 1 */
 	bool argv_trunc;
 	gs_strv argv;
@@ -124,6 +134,8 @@ struct gs_model {
 	long long cmd_pid;
 	int cmd_status;
 	GS_VEC(struct gs_finding *) findings;
+	struct gs_strtab strs;           /* every string and stack of the records */
+	struct gs_strtab objs;           /* out/args/ver/env objects, by content */
 };
 
 const char *gs_bad_key(enum gs_bad k);   /* JSON key, e.g. "too_long" */

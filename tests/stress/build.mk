@@ -50,16 +50,19 @@ $(ST_DIR)/libst_%.so: tests/stress/libs/%.c tests/stress/build.mk
 
 stress-bins: $(ST_BINS) $(NI_LIBS)
 
-# --- fuzzing: the collector objects that parse (lines, ingest, model) and
-# render (render_*, escape, codes, findings, rules), rebuilt with clang and
-# the fuzzer's instrumentation; not main.o nor the commands that own FIFOs,
-# children or syslog. Without clang (or its libFuzzer runtime) the harnesses
-# are not built and tests/t/fuzz-*.sh say so and skip.
+# --- fuzzing: the collector objects that parse (lines, ingest*, record_*,
+# intern, model; the system's yajl comes in through COLL_LIBS, not
+# instrumented) and render (render_*, escape, codes, findings, rules),
+# rebuilt with clang and the fuzzer's instrumentation; not main.o nor the
+# commands that own FIFOs, children or syslog. Without clang (or its
+# libFuzzer runtime) the harnesses are not built and tests/t/fuzz-*.sh say
+# so and skip.
 FUZZ_CC    ?= clang
 FUZZ_DIR   := $(BUILD)/fuzz
 FUZZ_SAN   := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_CFLAGS := -std=gnu11 -O1 -g -Icommon -Icollector -D_GNU_SOURCE $(FUZZ_SAN)
-FUZZ_SRC   := lines ingest model escape render_common render_json render_text codes codes_lookup \
+FUZZ_SRC   := lines ingest ingest_fields record_parse record_scan intern model escape \
+              render_common render_json render_text codes codes_lookup \
               knowledge findings $(patsubst collector/%.c,%,$(wildcard collector/findings_*.c collector/rule_*.c))
 FUZZ_OBJ   := $(FUZZ_SRC:%=$(FUZZ_DIR)/obj/%.o)
 FUZZ_BINS  := $(FUZZ_DIR)/fuzz_parse $(FUZZ_DIR)/fuzz_render

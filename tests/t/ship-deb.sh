@@ -25,7 +25,7 @@ check "the package is named for gpushim --version ($ver)" test -f "$DEB"
 info() { dpkg-deb -f "$DEB" "$1"; }
 is "$(info Package) $(info Version) $(info Architecture)" "gpushim $ver $arch" "control: package, version, architecture"
 deps=$(info Depends)
-for d in libc6 libjansson4 libbsd0; do
+for d in libc6 libjansson4 libyajl2 libbsd0; do
 	check "Depends: $d ($deps)" sh -c "printf '%s' '$deps' | grep -q '$d ('"
 done
 check "libunwind only recommended (stacks), never required" sh -c "! printf '%s' '$deps' | grep -q unwind"
