@@ -89,6 +89,16 @@ void *gs_real_next(const char *name)
 	return gs_real.dlsym ? gs_real.dlsym(RTLD_NEXT, name) : NULL;
 }
 
+/* libc's default version of NAME (libdl's before glibc 2.34), else NEXT. */
+static void *own(const char *name, void *next)
+{
+	void *f = elf_lookup("libc.so.6", name);
+
+	if (!f)
+		f = elf_lookup("libdl.so.2", name);
+	return f ? f : next;
+}
+
 int gs_real_init(void)
 {
 	void *(*libc_dlsym)(void *, const char *);
@@ -114,6 +124,9 @@ int gs_real_init(void)
 	gs_real.dlclose = libc_dlsym(RTLD_NEXT, "dlclose");
 	gs_real.dlerror = libc_dlsym(RTLD_NEXT, "dlerror");
 	gs_real.dlinfo = libc_dlsym(RTLD_NEXT, "dlinfo");
+	gs_real.own_dlopen = own("dlopen", (void *)gs_real.dlopen);
+	gs_real.own_dlmopen = own("dlmopen", (void *)gs_real.dlmopen);
+	gs_real.own_dlclose = own("dlclose", (void *)gs_real.dlclose);
 	__atomic_store_n(&gs_real.dladdr1, libc_dlsym(RTLD_NEXT, "dladdr1"), __ATOMIC_RELEASE);
 	return gs_real.dlvsym && gs_real.dlopen && gs_real.dlmopen && gs_real.dlclose &&
 	       gs_real.dlerror && gs_real.dlinfo && gs_real.dladdr1 ? 0 : -1;
@@ -125,8 +138,8 @@ void *gs_handle_of(struct link_map *l)
 
 	if (!l->l_name || !l->l_name[0])
 		return l; /* the program: its search list always exists */
-	h = gs_real.dlopen(l->l_name, RTLD_LAZY | RTLD_NOLOAD);
+	h = gs_real.own_dlopen(l->l_name, RTLD_LAZY | RTLD_NOLOAD);
 	if (h)
-		gs_real.dlclose(h);
+		gs_real.own_dlclose(h);
 	return h;
 }

@@ -14,6 +14,12 @@ struct gs_real {
 	char *(*dlerror)(void);
 	int (*dlinfo)(void *, int, void *);
 	int (*dladdr1)(const void *, Dl_info *, void **, int);
+	/* libc's own, for the shim's own calls (a NOLOAD lookup, loading
+	 * libunwind): another interposer after the shim must not see those,
+	 * as it would not without the shim. Fall back to the ones above. */
+	void *(*own_dlopen)(const char *, int);
+	void *(*own_dlmopen)(Lmid_t, const char *, int);
+	int (*own_dlclose)(void *);
 };
 
 extern struct gs_real gs_real;

@@ -304,10 +304,10 @@ void gs_resolve_file_name(const char *name, void *h)
 		return;
 	gs_dlerr_stash();
 	if (gs_real.dlinfo(h, RTLD_DI_LMID, &lmid) == 0) {
-		void *again = lmid == LM_ID_BASE ? gs_real.dlopen(name, RTLD_LAZY | RTLD_NOLOAD)
-					   : gs_real.dlmopen(lmid, name, RTLD_LAZY | RTLD_NOLOAD);
+		void *again = lmid == LM_ID_BASE ? gs_real.own_dlopen(name, RTLD_LAZY | RTLD_NOLOAD)
+					   : gs_real.own_dlmopen(lmid, name, RTLD_LAZY | RTLD_NOLOAD);
 		if (again)
-			gs_real.dlclose(again);
+			gs_real.own_dlclose(again);
 	}
 	gs_dlerr_discard();
 }

@@ -52,7 +52,7 @@ static int self_segments(struct dl_phdr_info *info, size_t size, void *data)
 
 static void load_unwind(void)
 {
-	void *h = gs_real.dlopen("libunwind.so.8", RTLD_LAZY | RTLD_LOCAL);
+	void *h = gs_real.own_dlopen("libunwind.so.8", RTLD_LAZY | RTLD_LOCAL);
 	const char *why = h ? NULL : gs_real.dlerror();
 
 	if (h)
