@@ -83,6 +83,10 @@ cat "$WORK/ka.save" "$WORK/kb.save" >"$WORK/k.all"
 is "$(jqr "$WORK/k.all" 'group_by(.pid)[] | (map(.seq)) as $s | (map(select(.type == "bye")) | last) as $b
 	| select(($s | unique | length) != ($s | length) or length + $b.dropped > $b.sent) | .[0].pid' | wc -l | tr -d ' ')" 0 \
 	"(1) no record twice; received by both + dropped <= sent"
+# The shims hold the FIFO read-write: what they wrote while no collector
+# read waited in the pipe for the new one (records beyond its room dropped).
+n2=$(jqr "$WORK/kb.save" '[.[] | select(.type != "hello" and .type != "bye")] | length')
+check "(1) records written while no collector read reached the new one ($n2)" test "$n2" -gt 0
 lost=$(jqr "$WORK/k.all" '[group_by(.pid)[] | (map(select(.type == "bye")) | last) as $b | $b.sent - $b.dropped - length] | add')
 figure faults "killed collector: records lost in its pipe (uncounted)" "$lost"
 
