@@ -29,15 +29,23 @@ const char *gs_elf_strtab(const struct dl_phdr_info *info, const ElfW(Dyn) *dyn)
 	return NULL;
 }
 
+const char *gs_elf_dyn_soname(const ElfW(Dyn) *dyn, ElfW(Addr) base)
+{
+	const ElfW(Dyn) *d;
+	const char *strtab = NULL;
+
+	for (d = dyn; d && d->d_tag != DT_NULL; d++)
+		if (d->d_tag == DT_STRTAB)
+			strtab = (const char *)gs_elf_ptr(d->d_un.d_ptr, base);
+	for (d = dyn; strtab && d->d_tag != DT_NULL; d++)
+		if (d->d_tag == DT_SONAME)
+			return strtab + d->d_un.d_val;
+	return NULL;
+}
+
 const char *gs_elf_soname(const struct dl_phdr_info *info)
 {
-	const ElfW(Dyn) *dyn = gs_elf_dynamic(info);
-	const char *strtab = gs_elf_strtab(info, dyn);
-
-	for (; strtab && dyn->d_tag != DT_NULL; dyn++)
-		if (dyn->d_tag == DT_SONAME)
-			return strtab + dyn->d_un.d_val;
-	return NULL;
+	return gs_elf_dyn_soname(gs_elf_dynamic(info), info->dlpi_addr);
 }
 
 int gs_elf_build_id(const struct dl_phdr_info *info, char *hex, size_t size)

@@ -22,6 +22,8 @@ ElfW(Addr) gs_elf_ptr(ElfW(Addr) p, ElfW(Addr) base);
 const ElfW(Dyn) *gs_elf_dynamic(const struct dl_phdr_info *info);
 const char *gs_elf_strtab(const struct dl_phdr_info *info, const ElfW(Dyn) *dyn);
 const char *gs_elf_soname(const struct dl_phdr_info *info);
+/* The same from a dynamic section and load base (a link map's l_ld, l_addr). */
+const char *gs_elf_dyn_soname(const ElfW(Dyn) *dyn, ElfW(Addr) base);
 int gs_elf_build_id(const struct dl_phdr_info *info, char *hex, size_t size);
 
 #endif

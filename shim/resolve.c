@@ -276,29 +276,11 @@ done:
 	gs_dlerr_discard();
 }
 
-/* H's DT_SONAME, from its dynamic section as mapped. */
-static const char *map_soname(const struct link_map *l)
-{
-	const ElfW(Dyn) *d;
-	const char *strtab = NULL;
-	ElfW(Xword) off = 0;
-	int have = 0;
-
-	for (d = l->l_ld; d && d->d_tag != DT_NULL; d++) {
-		if (d->d_tag == DT_STRTAB)
-			strtab = (const char *)gs_elf_ptr(d->d_un.d_ptr, l->l_addr);
-		else if (d->d_tag == DT_SONAME) {
-			off = d->d_un.d_val;
-			have = 1;
-		}
-	}
-	return strtab && have ? strtab + off : NULL;
-}
-
 void gs_resolve_file_name(const char *name, void *h)
 {
+	const struct link_map *l = h;
 	Lmid_t lmid = LM_ID_BASE;
-	const char *so = map_soname(h);
+	const char *so = gs_elf_dyn_soname(l->l_ld, l->l_addr);
 
 	if (!so || strcmp(so, name) != 0)
 		return;
