@@ -116,7 +116,7 @@ static void record_call(int idx, void *real, const char *via, int lib, int rc, c
 					       ? (unsigned long)(uintptr_t)gs_stack_object(site)
 					       : (unsigned long)(uintptr_t)site))
 		return;
-	gs_stack_capture(&st);
+	gs_stack_capture(&st, site);
 	gs_rec_begin(&r, "call");
 	gs_rec_str(&r, "fn", hk->name);
 	gs_rec_str(&r, "family", hk->family);

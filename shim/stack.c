@@ -5,6 +5,7 @@
 
 #include "config.h"
 #include "dllock.h"
+#include "maskhook.h"
 #include "pipehook.h"
 #include "real.h"
 #include "record.h"
@@ -89,20 +90,17 @@ void gs_stack_forget(void)
 	__atomic_add_fetch(&gen, 1, __ATOMIC_RELAXED);
 }
 
-static void where_is(const void *ip, struct where *w)
+static struct where *slot_of(const void *ip)
 {
-	struct where *c = &cache[((uintptr_t)ip >> 2) % CACHE];
-	unsigned g = __atomic_load_n(&gen, __ATOMIC_RELAXED);
+	return &cache[((uintptr_t)ip >> 2) % CACHE];
+}
+
+/* dladdr's answer for IP, without the cache. */
+static void look_up(const void *ip, unsigned g, struct where *w)
+{
 	Dl_info info;
 	void *map;
 
-	pthread_mutex_lock(&cache_lock);
-	if (c->ip == ip && c->gen == g) {
-		*w = *c;
-		pthread_mutex_unlock(&cache_lock);
-		return;
-	}
-	pthread_mutex_unlock(&cache_lock);
 	w->ip = ip;
 	w->gen = g;
 	if (gs_real.dladdr1(ip, &info, &map, 0) && info.dli_fname) {
@@ -114,16 +112,43 @@ static void where_is(const void *ip, struct where *w)
 		w->fbase = NULL;
 		w->sname = NULL;
 	}
+}
+
+/* Names N addresses: the cache is locked once for all the hits and once
+ * for storing the misses, whose dladdr runs outside it. */
+static void where_are(void *const *ip, int n, struct where *w)
+{
+	unsigned g = __atomic_load_n(&gen, __ATOMIC_RELAXED);
+	int i, missed = 0;
+
 	pthread_mutex_lock(&cache_lock);
-	*c = *w;
+	for (i = 0; i < n; i++) {
+		const struct where *c = slot_of(ip[i]);
+		if (c->ip == ip[i] && c->gen == g) {
+			w[i] = *c;
+		} else {
+			w[i].ip = NULL;
+			missed++;
+		}
+	}
+	pthread_mutex_unlock(&cache_lock);
+	if (!missed)
+		return;
+	for (i = 0; i < n; i++)
+		if (!w[i].ip)
+			look_up(ip[i], g, &w[i]);
+	pthread_mutex_lock(&cache_lock);
+	for (i = 0; i < n; i++)
+		*slot_of(ip[i]) = w[i];
 	pthread_mutex_unlock(&cache_lock);
 }
 
 const void *gs_stack_object(const void *ip)
 {
+	void *const one[1] = { (void *)(uintptr_t)ip };
 	struct where w;
 
-	where_is(ip, &w);
+	where_are(one, 1, &w);
 	return w.fbase;
 }
 
@@ -137,10 +162,22 @@ static int in_shim(const void *ip)
 	return 0;
 }
 
-void gs_stack_capture(struct gs_stack *s)
+/* Whether IP has been named before (and nothing unloaded since). */
+static int known(const void *ip)
+{
+	const struct where *c = slot_of(ip);
+	int yes;
+
+	pthread_mutex_lock(&cache_lock);
+	yes = c->ip == ip && c->gen == __atomic_load_n(&gen, __ATOMIC_RELAXED);
+	pthread_mutex_unlock(&cache_lock);
+	return yes;
+}
+
+void gs_stack_capture(struct gs_stack *s, const void *site)
 {
 	void *ips[GS_STACK_MAX + SHIM_FRAMES + 1];
-	int depth = gs_cfg.stack_depth, n, first = 0, i;
+	int depth = gs_cfg.stack_depth, n, first = 0, i, mask;
 
 	s->n = s->more = 0;
 	if (depth <= 0)
@@ -148,10 +185,19 @@ void gs_stack_capture(struct gs_stack *s)
 	pthread_once(&unw_once, load_unwind);
 	if (!unw_backtrace_fn)
 		return;
+	/* A call site not seen before is new to libunwind too, which then
+	 * masks signals around each lookup (maskhook.c): blocking them once
+	 * here costs two system calls instead of eight or more. A site seen
+	 * before is walked from libunwind's cache, with no masking to save. */
+	mask = site && !known(site);
 	gs_dl_rdlock(); /* libunwind walks the loaded objects too */
+	if (mask)
+		gs_mask_all();
 	gs_pipe_hold(1);
 	n = unw_backtrace_fn(ips, depth + SHIM_FRAMES + 1);
 	gs_pipe_hold(0);
+	if (mask)
+		gs_mask_restore();
 	gs_dl_unlock();
 	while (first < n && in_shim(ips[first]))
 		first++;
@@ -165,20 +211,20 @@ void gs_stack_capture(struct gs_stack *s)
 
 void gs_stack_write(struct gs_rec *r, const struct gs_stack *s)
 {
+	struct where w[GS_STACK_MAX];
 	int i, sent = 0;
 
 	if (s->n == 0)
 		return;
+	where_are(s->ip, s->n, w);
 	gs_rec_open(r, "stack", '[');
 	for (i = 0; i < s->n; i++) {
 		struct gs_rec_mark m = gs_rec_mark(r);
-		struct where w;
 
-		where_is(s->ip[i], &w);
 		gs_rec_open(r, NULL, '[');
-		gs_rec_str(r, NULL, w.fname);
-		gs_rec_int(r, NULL, (long long)((uintptr_t)s->ip[i] - (uintptr_t)w.fbase));
-		gs_rec_str(r, NULL, w.sname);
+		gs_rec_str(r, NULL, w[i].fname);
+		gs_rec_int(r, NULL, (long long)((uintptr_t)s->ip[i] - (uintptr_t)w[i].fbase));
+		gs_rec_str(r, NULL, w[i].sname);
 		gs_rec_close(r);
 		if (gs_rec_full(r)) {
 			gs_rec_rollback(r, m);
@@ -195,6 +241,6 @@ void gs_stack_add(struct gs_rec *r)
 {
 	struct gs_stack s;
 
-	gs_stack_capture(&s);
+	gs_stack_capture(&s, NULL);
 	gs_stack_write(r, &s);
 }

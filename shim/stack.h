@@ -15,8 +15,9 @@ struct gs_stack {
 	int more;   /* frames beyond the depth limit */
 };
 
-/* Nothing captured when GPUSHIM_STACK=0. */
-void gs_stack_capture(struct gs_stack *s);
+/* Nothing captured when GPUSHIM_STACK=0. SITE, when known, is the
+ * innermost return address outside the shim (a hint for the cost only). */
+void gs_stack_capture(struct gs_stack *s, const void *site);
 void gs_stack_write(struct gs_rec *r, const struct gs_stack *s);
 /* Something was unloaded: cached frame names may be stale. */
 void gs_stack_forget(void);

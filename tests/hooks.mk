@@ -4,6 +4,7 @@
 #   $(BUILD)/tests/hook_dlsym_default   plain program (the generic rule)
 #   $(BUILD)/tests/hook_loop            linked against the fake libcudart.so.12
 #   $(BUILD)/tests/hook_cudnn8_two      linked against the fake cuDNN 8.9.7
+#   $(BUILD)/tests/ni_sigmask           linked against the fake libcudart.so.12
 #   $(BUILD)/hook/trace-<fam>/<soname>  tests/progs/hook_tracelib.c as NVML,
 #                                       the CUDA driver, cudart 12, cuDNN 8
 #   $(BUILD)/tests/hook_static          nvcc -cudart static (only with nvcc)
@@ -19,6 +20,9 @@ TEST_PROGS := $(filter-out $(BUILD)/tests/hook_tracelib $(BUILD)/tests/hook_stat
 TEST_PROG_LIBS_hook_loop := -L$(FAKES_DIR)/cudart-12.3.101 -l:libcudart.so.12 \
                             -Wl,-rpath,$(HOOK_FAKES)/cudart-12.3.101
 $(BUILD)/tests/hook_loop: $(FAKES_DIR)/cudart-12.3.101/libcudart.so.12 tests/hooks.mk
+
+TEST_PROG_LIBS_ni_sigmask := $(TEST_PROG_LIBS_hook_loop)
+$(BUILD)/tests/ni_sigmask: $(FAKES_DIR)/cudart-12.3.101/libcudart.so.12 tests/hooks.mk
 
 TEST_PROG_LIBS_hook_cudnn8_two := -L$(FAKES_DIR)/cudnn-8.9.7 -l:libcudnn.so.8 \
                                   -Wl,-rpath,$(HOOK_FAKES)/cudnn-8.9.7
