@@ -134,18 +134,19 @@ else
 fi
 
 
-# A live reader on a FIFO for the shim (section 4): keeps the bye records,
+# The live reader for section 4 is the collector, as in production
+# (`gpushim collect`); it saves the raw records for their bye records,
 # whose "dropped" says whether a figure was measured with records given up.
-# RFIFO is held open read-write on fd 4 so no open can race; stop_reader
-# drops it and waits for the reader.
+# A program started before the collector opened its FIFO would find no
+# reader, so start_reader waits for the collector's listening line.
 start_reader() {
 	RFIFO=$tmp/gpu.fifo
-	rm -f "$RFIFO" && mkfifo -m 0600 "$RFIFO"
-	exec 4<>"$RFIFO"
-	cat <"$RFIFO" >"$tmp/gpu.records" 4<&- &
+	"$B/gpushim" collect --fifo "$RFIFO" --save "$tmp/gpu.records" -o /dev/null >/dev/null 2>"$tmp/coll.err" &
 	rpid=$!
+	i=0
+	while ! grep -q listening "$tmp/coll.err" && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
 }
-stop_reader() { exec 4<&-; wait "$rpid"; grep -F '"type":"bye"' "$tmp/gpu.records" >"$tmp/byes"; rm -f "$tmp/gpu.records"; }
+stop_reader() { kill -TERM "$rpid"; wait "$rpid"; grep -F '"type":"bye"' "$tmp/gpu.records" >"$tmp/byes"; rm -f "$tmp/gpu.records"; }
 dropped() { sed -n 's/.*"dropped":\([0-9]*\).*/\1/p' "$tmp/byes" | awk '{ s += $1 } END { print s + 0 }'; }
 # median [COLUMN]: the median of the numbers in COLUMN (default 1) of stdin
 median() { awk -v c="${1:-1}" '{ print $c }' | sort -g | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)]; else print "nan" }'; }
@@ -153,7 +154,7 @@ minimum() { awk -v c="${1:-1}" 'NR == 1 || $c + 0 < m { m = $c + 0 } END { print
 
 echo
 GC=$B/bench/gpu_cost
-echo "4. hooked GPU call: cudaGetDeviceCount of the real libcudart.so.13 (no driver: error 35), shim to a live reader"
+echo "4. hooked GPU call: cudaGetDeviceCount of the real libcudart.so.13 (no driver: error 35), shim to a live gpushim collect"
 if [ ! -x "$GC" ]; then
 	echo "skipped: $GC not built"
 elif "$GC" steady -n 10 -r 1 | grep -q skip; then
@@ -162,16 +163,16 @@ else
 	start_reader
 	r=1
 	while [ "$r" -le "$ROUNDS" ]; do
-		"$GC" steady 4<&- >>"$tmp/gsteady.bare"
-		GPUSHIM_FIFO=$RFIFO LD_PRELOAD=$SHIM "$GC" steady 4<&- >>"$tmp/gsteady.shim"
-		GPUSHIM_STACK=30 GPUSHIM_FIFO=$RFIFO LD_PRELOAD=$SHIM "$GC" sent -d 30 -r 3 4<&- >>"$tmp/gsent"
+		"$GC" steady >>"$tmp/gsteady.bare"
+		GPUSHIM_FIFO=$RFIFO LD_PRELOAD=$SHIM "$GC" steady >>"$tmp/gsteady.shim"
+		GPUSHIM_STACK=30 GPUSHIM_FIFO=$RFIFO LD_PRELOAD=$SHIM "$GC" sent -d 30 -r 3 >>"$tmp/gsent"
 		r=$((r + 1))
 	done
 	r=1
 	while [ "$r" -le 10 ]; do
-		"$GC" first -d 30 4<&- >>"$tmp/gfirst.bare"
-		GPUSHIM_STACK=30 GPUSHIM_FIFO=$RFIFO LD_PRELOAD=$SHIM "$GC" first -d 30 4<&- >>"$tmp/gfirst.shim"
-		"$GC" unwind 4<&- >>"$tmp/gunwind"
+		"$GC" first -d 30 >>"$tmp/gfirst.bare"
+		GPUSHIM_STACK=30 GPUSHIM_FIFO=$RFIFO LD_PRELOAD=$SHIM "$GC" first -d 30 >>"$tmp/gfirst.shim"
+		"$GC" unwind >>"$tmp/gunwind"
 		r=$((r + 1))
 	done
 	stop_reader
