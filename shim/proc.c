@@ -22,6 +22,7 @@
 #include "sink.h"
 
 static int pid;
+static long long pidns;         /* inode of the pid namespace; 0 unknown */
 static int forked;
 static long long seq;           /* last sequence number handed out */
 static long long pending_drops; /* dropped since the last record that got out */
@@ -42,6 +43,23 @@ static __thread int tid __attribute__((tls_model("initial-exec")));
 int gs_proc_pid(void)
 {
 	return pid;
+}
+
+long long gs_proc_pidns(void)
+{
+	return pidns;
+}
+
+/* The pid namespace, once per process: a record names it beside the pid,
+ * which alone is ambiguous across containers. Without /proc (or when the
+ * stat is refused) it stays unknown and records leave it out. */
+static void read_pidns(void)
+{
+	int saved = errno;
+	struct stat st;
+
+	pidns = stat("/proc/self/ns/pid", &st) == 0 ? (long long)st.st_ino : 0;
+	errno = saved;
 }
 
 int gs_proc_tid(void)
@@ -229,6 +247,7 @@ static void reset_counters(void)
 static void after_fork_child(void)
 {
 	pid = getpid();
+	read_pidns(); /* the parent may have unshared a new pid namespace */
 	tid = 0; /* the one thread of the child has a new id */
 	forked = 1;
 	gs_sink_after_fork();
@@ -257,6 +276,7 @@ void gs_proc_restart(void)
 void gs_proc_init(void)
 {
 	pid = getpid();
+	read_pidns();
 	gs_dllock_init();
 	pthread_atfork(NULL, NULL, after_fork_child);
 }

@@ -6,6 +6,9 @@
 struct gs_rec;
 
 int gs_proc_pid(void);
+/* Inode of this process's pid namespace, read at start and after fork;
+ * 0 when unknown (no /proc). */
+long long gs_proc_pidns(void);
 /* This thread's id, asked once per thread (a syscall each time otherwise). */
 int gs_proc_tid(void);
 long long gs_proc_next_seq(void);

@@ -84,6 +84,10 @@ void gs_rec_begin(struct gs_rec *r, const char *type)
 	put_lit(r, type);
 	put_lit(r, "\",\"pid\":");
 	put_num(r, gs_proc_pid());
+	if (gs_proc_pidns() > 0) {
+		put_lit(r, ",\"pidns\":");
+		put_num(r, gs_proc_pidns());
+	}
 	put_lit(r, ",\"seq\":");
 	put_num(r, r->seq);
 	put_lit(r, ",\"ts\":");

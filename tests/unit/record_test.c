@@ -8,6 +8,7 @@
 
 /* The real ones live in proc.c / sink.c; the builder only needs these. */
 int gs_proc_pid(void) { return 42; }
+long long gs_proc_pidns(void) { return 4026531836LL; }
 int gs_proc_tid(void) { return 43; }
 long long gs_proc_next_seq(void) { static long long s; return ++s; }
 void gs_proc_hello_once(void) {}
