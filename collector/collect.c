@@ -60,7 +60,8 @@ static bool has_open_fork_child(const struct gs_model *m, const struct gs_proc *
 {
 	for (size_t i = 0; i < m->procs.n; i++) {
 		const struct gs_proc *q = m->procs.v[i];
-		if (q != p && q->forked && q->has_ppid && q->ppid == p->pid && !q->has_bye)
+		if (q != p && q->forked && q->has_ppid && q->ppid == p->pid &&
+		    q->pidns == p->pidns && !q->has_bye)
 			return true;
 	}
 	return false;

@@ -20,7 +20,12 @@ static void put_rc(FILE *f, const struct gs_model *m, const struct gs_proc *p, c
  * libraries, loads, failed lookups, GPU calls. */
 void gs_collect_live(FILE *f, struct gs_model *m, struct gs_proc *p, const char *type)
 {
-	fprintf(f, "[pid %lld] ", p->pid);
+	if (!gs_model_many_pidns(m))
+		fprintf(f, "[pid %lld] ", p->pid);
+	else if (p->pidns > 0)
+		fprintf(f, "[pid %lld ns %lld] ", p->pid, p->pidns);
+	else
+		fprintf(f, "[pid %lld ns unknown] ", p->pid);
 	if (!strcmp(type, "hello")) {
 		fputs("start:", f);
 		for (size_t i = 0; i < p->argv.n; i++) {

@@ -90,7 +90,7 @@ void gs_findings_run(struct gs_model *m)
 }
 
 int gs_finding_add(struct gs_model *m, const char *id, const char *severity,
-		   long long pid, const char *message, const char *fix, json_t *evidence)
+		   long long pidns, long long pid, const char *message, const char *fix, json_t *evidence)
 {
 	struct gs_finding *f = calloc(1, sizeof *f);
 	struct gs_finding **slot = f ? GS_PUSH(&m->findings) : NULL;
@@ -104,6 +104,7 @@ int gs_finding_add(struct gs_model *m, const char *id, const char *severity,
 	f->message = strdup(message);
 	f->fix = fix ? strdup(fix) : NULL;
 	f->pid = pid;
+	f->pidns = pidns;
 	f->evidence = evidence ? evidence : json_array();
 	f->explains = json_array();
 	*slot = f;

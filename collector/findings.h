@@ -20,6 +20,7 @@ struct gs_finding {
 	char *message;   /* one sentence: what is wrong, naming files and versions */
 	char *fix;       /* what to do */
 	long long pid;   /* process it concerns, -1 for none */
+	long long pidns; /* ... in this pid namespace, 0 unknown */
 	json_t *evidence; /* array: the records it rests on */
 	json_t *explains; /* array of strings: the symptoms it accounts for */
 };
@@ -30,7 +31,7 @@ struct gs_finding {
 void gs_findings_run(struct gs_model *m);
 /* Appends a finding; EVIDENCE (may be NULL) is stolen. */
 int gs_finding_add(struct gs_model *m, const char *id, const char *severity,
-		   long long pid, const char *message, const char *fix, json_t *evidence);
+		   long long pidns, long long pid, const char *message, const char *fix, json_t *evidence);
 void gs_finding_free(struct gs_finding *f);
 /* 0 error, 1 warning, 2 note, 3 anything else. */
 int gs_severity_rank(const char *severity);

@@ -246,7 +246,7 @@ int fb_emit(struct gs_fctx *cx, struct gs_fb *b)
 	char *msg = NULL, *why = b->symptoms ? join_symptoms(b->symptoms) : NULL;
 	int rc = -1;
 	if (b->msg && asprintf(&msg, "%s%s%s.", b->msg, why ? "; this is why " : "", why ? why : "") >= 0) {
-		rc = gs_finding_add(cx->m, b->id, b->severity, cx->p->pid, msg, b->fix, b->evidence);
+		rc = gs_finding_add(cx->m, b->id, b->severity, cx->p->pidns, cx->p->pid, msg, b->fix, b->evidence);
 		b->evidence = NULL; /* stolen, even on failure */
 		if (rc == 0) {
 			struct gs_finding *f = cx->m->findings.v[cx->m->findings.n - 1];

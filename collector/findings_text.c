@@ -80,6 +80,12 @@ void gs_findings_text(FILE *f, const struct gs_model *m, bool color, bool verbos
 		sgr(f, color, "\033[0m");
 		if (x->pid >= 0)
 			fprintf(f, " (process %lld)", x->pid);
+		if (x->pid >= 0 && gs_model_many_pidns(m)) {
+			if (x->pidns > 0)
+				fprintf(f, " (pid namespace %lld)", x->pidns);
+			else
+				fputs(" (pid namespace unknown)", f);
+		}
 		fputs("\n      ", f);
 		gs_putvis(f, x->message);
 		fputc('\n', f);

@@ -206,18 +206,18 @@ static const struct {
 
 /* Which model entry a record of PID belongs to: a record after a bye, or a
  * sequence restarting at 1, starts the next image (exec, or pid reuse). */
-static struct gs_proc *proc_for(struct gs_model *m, long long pid, long long seq)
+static struct gs_proc *proc_for(struct gs_model *m, long long pidns, long long pid, long long seq)
 {
-	struct gs_proc *p = gs_model_current(m, pid);
+	struct gs_proc *p = gs_model_current(m, pidns, pid);
 	if (!p || p->has_bye || (seq == 1 && p->max_seq >= 1))
-		p = gs_model_new_proc(m, pid);
+		p = gs_model_new_proc(m, pidns, pid);
 	return p;
 }
 
 int gs_ingest_line(struct gs_ingest *in, const char *line, size_t len)
 {
 	struct gs_jdoc *rec = &rec_buf;
-	long long v, pid, seq, drops;
+	long long v, pid, pidns, seq, drops;
 	const char *type;
 
 	if (len + 1 > GS_RECORD_MAX) {
@@ -236,10 +236,15 @@ int gs_ingest_line(struct gs_ingest *in, const char *line, size_t len)
 	}
 	struct gs_rd r = { .in = in, .rec = rec, .o = o };
 	const struct gs_jv *jv = gs_jv_get(rec, o, "v"), *jt = gs_jv_get(rec, o, "type"),
-			   *jp = gs_jv_get(rec, o, "pid"), *js = gs_jv_get(rec, o, "seq");
+			   *jp = gs_jv_get(rec, o, "pid"), *js = gs_jv_get(rec, o, "seq"),
+			   *jn = gs_jv_get(rec, o, "pidns");
 	bool v_int = jv && jv->type == GS_J_INT;
+	/* "pidns" is optional (older shims, no /proc), but part of the
+	 * process's identity when present: of the wrong type, the record
+	 * cannot be given to a process. */
 	if (!v_int || !jt || jt->type != GS_J_STR || !jp || jp->type != GS_J_INT ||
-	    !js || js->type != GS_J_INT || jv->u.i < 1 || jp->u.i < 1 || js->u.i < 1) {
+	    !js || js->type != GS_J_INT || jv->u.i < 1 || jp->u.i < 1 || js->u.i < 1 ||
+	    (jn && (jn->type != GS_J_INT || jn->u.i < 0))) {
 		/* a future version may change anything, even the header */
 		bool future = v_int && jv->u.i > GS_FORMAT_VERSION;
 		gs_ingest_bad(in, future ? GS_BAD_FUTURE : GS_BAD_HEADER, NULL);
@@ -252,13 +257,14 @@ int gs_ingest_line(struct gs_ingest *in, const char *line, size_t len)
 	}
 	type = jt->u.s;
 	pid = jp->u.i;
+	pidns = jn ? jn->u.i : 0;
 	seq = js->u.i;
 
 	size_t h;
 	for (h = 0; h < sizeof handlers / sizeof handlers[0]; h++)
 		if (!strcmp(type, handlers[h].type))
 			break;
-	struct gs_proc *p = proc_for(in->m, pid, seq);
+	struct gs_proc *p = proc_for(in->m, pidns, pid, seq);
 	if (!p)
 		return -1;
 	/* Counted before the type check: the shim sent it, so the

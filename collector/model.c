@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 void *gs_vec_push(void *vec, size_t elem)
@@ -31,7 +32,7 @@ static const struct { const char *key, *text; } bad_names[GS_BAD_NKINDS] = {
 	[GS_BAD_JSON] = { "invalid_json", "lines that are not valid JSON" },
 	[GS_BAD_NOT_OBJECT] = { "not_object", "lines that are not a JSON object" },
 	[GS_BAD_FUTURE] = { "future_version", "records from a newer format version" },
-	[GS_BAD_HEADER] = { "bad_header", "records without a valid v/type/pid/seq" },
+	[GS_BAD_HEADER] = { "bad_header", "records without a valid v/type/pid/pidns/seq" },
 	[GS_BAD_TYPE] = { "unknown_type", "records of an unknown type" },
 	[GS_BAD_FIELD] = { "bad_field", "fields of the wrong type (ignored)" },
 };
@@ -89,18 +90,29 @@ void gs_model_free(struct gs_model *m)
 	memset(m, 0, sizeof *m);
 }
 
-struct gs_proc *gs_model_current(struct gs_model *m, long long pid)
+struct gs_proc *gs_model_current(struct gs_model *m, long long pidns, long long pid)
 {
 	/* Newest first: after exec the same pid has a newer entry. */
 	for (size_t i = m->procs.n; i-- > 0;)
-		if (m->procs.v[i]->pid == pid)
+		if (m->procs.v[i]->pid == pid && m->procs.v[i]->pidns == pidns)
 			return m->procs.v[i];
 	return NULL;
 }
 
-struct gs_proc *gs_model_new_proc(struct gs_model *m, long long pid)
+bool gs_model_many_pidns(const struct gs_model *m)
 {
-	struct gs_proc *old = gs_model_current(m, pid);
+	return m->many_pidns;
+}
+
+long long gs_own_pidns(void)
+{
+	struct stat st;
+	return stat("/proc/self/ns/pid", &st) == 0 ? (long long)st.st_ino : 0;
+}
+
+struct gs_proc *gs_model_new_proc(struct gs_model *m, long long pidns, long long pid)
+{
+	struct gs_proc *old = gs_model_current(m, pidns, pid);
 	struct gs_proc *p = calloc(1, sizeof *p);
 	if (!p)
 		return NULL;
@@ -111,6 +123,12 @@ struct gs_proc *gs_model_new_proc(struct gs_model *m, long long pid)
 	}
 	*slot = p;
 	p->pid = pid;
+	p->pidns = pidns;
+	if (!m->has_pidns) {
+		m->has_pidns = true;
+		m->first_pidns = pidns;
+	} else if (pidns != m->first_pidns)
+		m->many_pidns = true;
 	p->image = old ? old->image + 1 : 1;
 	p->nvidiactl = -1;
 	p->sent = p->dropped = p->folded = -1;
@@ -121,14 +139,17 @@ const struct gs_proc *gs_proc_parent(const struct gs_model *m, const struct gs_p
 {
 	if (!p->has_ppid)
 		return NULL;
-	/* The parent is the latest image of ppid that appeared before P. */
+	/* The parent is the latest image of ppid that appeared before P, in
+	 * P's pid namespace (ppid is as P sees it). A process whose parent
+	 * is outside its namespace (pid 1 of a container) has ppid 0. */
 	const struct gs_proc *best = NULL;
 	for (size_t i = 0; i < m->procs.n && m->procs.v[i] != p; i++)
-		if (m->procs.v[i]->pid == p->ppid)
+		if (m->procs.v[i]->pid == p->ppid && m->procs.v[i]->pidns == p->pidns)
 			best = m->procs.v[i];
 	if (!best) /* a parent whose records came later still is one */
 		for (size_t i = 0; i < m->procs.n; i++)
-			if (m->procs.v[i]->pid == p->ppid && m->procs.v[i] != p) {
+			if (m->procs.v[i]->pid == p->ppid && m->procs.v[i]->pidns == p->pidns &&
+			    m->procs.v[i] != p) {
 				best = m->procs.v[i];
 				break;
 			}
@@ -193,7 +214,11 @@ void gs_model_finish(struct gs_model *m)
 		p->has_exit = false;
 	}
 	if (m->has_cmd) {
-		struct gs_proc *p = gs_model_current(m, m->cmd_pid);
+		/* the command is in the collector's namespace; a shim that
+		 * could not tell its own is taken to be there too */
+		struct gs_proc *p = gs_model_current(m, m->cmd_pidns, m->cmd_pid);
+		if (!p && m->cmd_pidns)
+			p = gs_model_current(m, 0, m->cmd_pid);
 		if (p) {
 			p->has_exit = true;
 			p->exit_status = m->cmd_status;

@@ -87,6 +87,9 @@ struct gs_fold {
 
 struct gs_proc {
 	long long pid, ppid;
+	/* Inode of the pid namespace the pid belongs to, 0 when the records
+	 * do not say (an older shim, no /proc): a process is (pidns, pid). */
+	long long pidns;
 	int image;              /* 1 for the first image of this pid, 2 after exec, ... */
 	bool has_ppid, has_hello, has_bye, forked;
 	const char *exe, *glibc, *container, *shim, *kernel_driver, *bye_reason;
@@ -116,7 +119,7 @@ enum gs_bad {
 	GS_BAD_JSON,            /* not valid JSON (or not UTF-8) */
 	GS_BAD_NOT_OBJECT,      /* valid JSON, but not an object */
 	GS_BAD_FUTURE,          /* "v" newer than this reader */
-	GS_BAD_HEADER,          /* v/type/pid/seq missing or of the wrong type */
+	GS_BAD_HEADER,          /* v/type/pid/seq missing, or these or pidns of the wrong type */
 	GS_BAD_TYPE,            /* unknown record type */
 	GS_BAD_FIELD,           /* a known field of the wrong type: field ignored */
 	GS_BAD_NKINDS
@@ -132,8 +135,13 @@ struct gs_model {
 	/* run: the command's pid and exit status */
 	bool has_cmd;
 	long long cmd_pid;
+	long long cmd_pidns;             /* the collector's own, 0 unknown */
 	int cmd_status;
 	GS_VEC(struct gs_finding *) findings;
+	/* pid namespaces seen: the first, and whether there was another
+	 * (kept when --forget drops processes: live lines stay consistent) */
+	bool has_pidns, many_pidns;
+	long long first_pidns;
 	struct gs_strtab strs;           /* every string and stack of the records */
 	struct gs_strtab objs;           /* out/args/ver/env objects, by content */
 };
@@ -143,14 +151,21 @@ const char *gs_bad_text(enum gs_bad k);  /* words for humans */
 
 void gs_model_init(struct gs_model *m);
 void gs_model_free(struct gs_model *m);
-/* The process entry that records from PID belong to now (the last image). */
-struct gs_proc *gs_model_current(struct gs_model *m, long long pid);
-struct gs_proc *gs_model_new_proc(struct gs_model *m, long long pid);
+/* The process entry that records from PID in pid namespace PIDNS (0:
+ * unknown, matches only unknown) belong to now (the last image). */
+struct gs_proc *gs_model_current(struct gs_model *m, long long pidns, long long pid);
+struct gs_proc *gs_model_new_proc(struct gs_model *m, long long pidns, long long pid);
+/* The processes came from more than one pid namespace (unknown counts as
+ * one): reports then name the namespace beside the pid. */
+bool gs_model_many_pidns(const struct gs_model *m);
+/* The pid namespace of the calling process (the collector's), 0 unknown. */
+long long gs_own_pidns(void);
 /* Library ID as seen from P: its own, else its fork parent's. */
 const struct gs_lib *gs_proc_lib(const struct gs_model *m, const struct gs_proc *p, long long id);
 /* Accounting identity holds: a bye arrived and received + dropped == sent. */
 bool gs_proc_complete(const struct gs_proc *p);
-/* Parent entry of P in the model, or NULL when it is a root. */
+/* Parent entry of P in the model (same pid namespace), or NULL when it is
+ * a root. */
 const struct gs_proc *gs_proc_parent(const struct gs_model *m, const struct gs_proc *p);
 /* Length of NAME's file name up to ".so" (the stem), its file name in BASE. */
 size_t gs_load_stem(const char *name, const char **base);

@@ -195,6 +195,7 @@ static json_t *jproc(const struct gs_model *m, const struct gs_proc *p)
 {
 	json_t *o = json_object();
 	json_object_set_new(o, "pid", json_integer(p->pid));
+	json_object_set_new(o, "pidns", jint_if(p->pidns > 0, p->pidns));
 	json_object_set_new(o, "ppid", jint_if(p->has_ppid, p->ppid));
 	json_object_set_new(o, "image", json_integer(p->image));
 	json_object_set_new(o, "hello", json_boolean(p->has_hello));
@@ -245,8 +246,9 @@ int gs_render_json(const struct gs_render *r, const struct gs_model *m)
 	json_object_set_new(doc, "processes", procs);
 	for (size_t i = 0; i < m->findings.n; i++) {
 		const struct gs_finding *f = m->findings.v[i];
-		json_array_append_new(finds, json_pack("{s:o, s:o, s:o, s:o, s:o, s:O, s:o}", "id", jstr(f->id),
+		json_array_append_new(finds, json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:O, s:o}", "id", jstr(f->id),
 			"severity", jstr(f->severity), "pid", jint_if(f->pid >= 0, f->pid),
+			"pidns", jint_if(f->pid >= 0 && f->pidns > 0, f->pidns),
 			"message", jstr(f->message), "fix", jstr(f->fix), "evidence", f->evidence,
 			"explains", f->explains ? json_deep_copy(f->explains) : json_array()));
 	}

@@ -271,6 +271,7 @@ int gs_cmd_run(const struct gs_opts *o)
 
 	m.has_cmd = true;
 	m.cmd_pid = child;
+	m.cmd_pidns = gs_own_pidns();
 	m.cmd_status = status;
 	gs_ingest_summary(&m, stderr);
 	if (o->baseline || o->check) {

@@ -107,12 +107,13 @@ static void summary(const struct gs_model *sub, const struct gs_proc *p, const c
 	for (size_t i = 0; i < p->loads.n; i++)
 		failed_loads += !p->loads.v[i].ok;
 	for (size_t i = 0; i < sub->findings.n; i++)
-		if (sub->findings.v[i]->pid == p->pid)
+		if (sub->findings.v[i]->pid == p->pid && sub->findings.v[i]->pidns == p->pidns)
 			sev[gs_severity_rank(sub->findings.v[i]->severity)]++;
 
 	json_t *o = json_object();
 	json_object_set_new(o, "event", json_string("process"));
 	json_object_set_new(o, "pid", json_integer(p->pid));
+	json_object_set_new(o, "pidns", p->pidns > 0 ? json_integer(p->pidns) : json_null());
 	json_object_set_new(o, "ppid", p->has_ppid ? json_integer(p->ppid) : json_null());
 	json_object_set_new(o, "exe", jstr(p->exe));
 	json_object_set_new(o, "container", jstr(p->container));
@@ -140,6 +141,7 @@ static void finding(const struct gs_proc *p, const struct gs_finding *f)
 	json_object_set_new(o, "id", jstr(f->id));
 	json_object_set_new(o, "severity", jstr(f->severity));
 	json_object_set_new(o, "pid", json_integer(p->pid));
+	json_object_set_new(o, "pidns", p->pidns > 0 ? json_integer(p->pidns) : json_null());
 	json_object_set_new(o, "exe", jstr(p->exe));
 	json_object_set_new(o, "container", jstr(p->container));
 	json_object_set_new(o, "message", jstr(f->message));
@@ -177,7 +179,7 @@ void gs_syslog_proc(struct gs_model *m, struct gs_proc *p, const char *reason)
 	gs_model_finish(&sub);
 	gs_findings_run(&sub);
 	for (size_t i = 0; i < sub.findings.n; i++)
-		if (sub.findings.v[i]->pid == p->pid)
+		if (sub.findings.v[i]->pid == p->pid && sub.findings.v[i]->pidns == p->pidns)
 			finding(p, sub.findings.v[i]);
 	summary(&sub, p, reason);
 	/* The processes belong to M: free only what SUB made. */
