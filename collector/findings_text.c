@@ -5,6 +5,7 @@
 #include "findings.h"
 #include "escape.h"
 #include "model.h"
+#include "render.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -78,13 +79,9 @@ void gs_findings_text(FILE *f, const struct gs_model *m, bool color, bool verbos
 		sgr(f, color, "\033[1m");
 		gs_putvis(f, x->id);
 		sgr(f, color, "\033[0m");
-		if (x->pid >= 0)
+		if (x->pid >= 0) {
 			fprintf(f, " (process %lld)", x->pid);
-		if (x->pid >= 0 && gs_model_many_pidns(m)) {
-			if (x->pidns > 0)
-				fprintf(f, " (pid namespace %lld)", x->pidns);
-			else
-				fputs(" (pid namespace unknown)", f);
+			gs_put_pidns(f, m, x->pidns);
 		}
 		fputs("\n      ", f);
 		gs_putvis(f, x->message);

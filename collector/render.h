@@ -20,6 +20,9 @@ void gs_render_text(const struct gs_render *r, const struct gs_model *m);
 int gs_render_json(const struct gs_render *r, const struct gs_model *m);
 
 /* Shared by both renderers. */
+/* " (pid namespace N)" after a pid, only when the run mixes namespaces:
+ * a single-namespace report reads as before. */
+void gs_put_pidns(FILE *f, const struct gs_model *m, long long pidns);
 const char *gs_call_rc_name(const struct gs_model *m, const struct gs_proc *p,
 			    const struct gs_call *c, long long rc);
 const char *gs_call_family(const struct gs_call *c);

@@ -68,6 +68,16 @@ FILE *gs_open_out(const struct gs_opts *o, FILE *deflt)
 	return f;
 }
 
+void gs_put_pidns(FILE *f, const struct gs_model *m, long long pidns)
+{
+	if (!gs_model_many_pidns(m))
+		return;
+	if (pidns > 0)
+		fprintf(f, " (pid namespace %lld)", pidns);
+	else
+		fputs(" (pid namespace unknown)", f);
+}
+
 int gs_render_report(const struct gs_opts *o, struct gs_model *m, FILE *f)
 {
 	struct gs_render r = {

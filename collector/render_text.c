@@ -386,25 +386,13 @@ static void accounting(const struct gs_render *r, const struct gs_proc *p)
 	fputc('\n', r->f);
 }
 
-/* " (pid namespace N)" after a pid, only when the run mixes namespaces:
- * a single-namespace report reads as before. */
-static void put_pidns(const struct gs_render *r, const struct gs_model *m, const struct gs_proc *p)
-{
-	if (!gs_model_many_pidns(m))
-		return;
-	if (p->pidns > 0)
-		fprintf(r->f, " (pid namespace %lld)", p->pidns);
-	else
-		fputs(" (pid namespace unknown)", r->f);
-}
-
 static void process(const struct gs_render *r, const struct gs_model *m, const struct gs_proc *p)
 {
 	fputc('\n', r->f);
 	on(r, BOLD);
 	fprintf(r->f, "process %lld", p->pid);
 	off(r);
-	put_pidns(r, m, p);
+	gs_put_pidns(r->f, m, p->pidns);
 	if (p->has_ppid)
 		fprintf(r->f, " (parent %lld)", p->ppid);
 	if (p->image > 1)
@@ -479,7 +467,7 @@ void gs_render_text(const struct gs_render *r, const struct gs_model *m)
 		fputs("\nprocess tree\n", r->f);
 		for (size_t i = 0; i < n; i++) {
 			fprintf(r->f, "  %*s%lld", depth[i] * 2, "", order[i]->pid);
-			put_pidns(r, m, order[i]);
+			gs_put_pidns(r->f, m, order[i]->pidns);
 			fputs("  ", r->f);
 			if (order[i]->argv.n)
 				put_argv(r, order[i]);
