@@ -16,7 +16,6 @@ SANITIZE ?=
 WARN     := -Wall -Wextra -Werror -Wshadow -Wvla -Wformat=2
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=gnu11 $(WARN) -Icommon -D_GNU_SOURCE -MMD -MP
-UNWIND_CFLAGS := -I/usr/include/x86_64-linux-gnu
 
 # The preloaded shim cannot carry AddressSanitizer: ASan must be the first
 # object loaded and its own dlopen interceptor makes itself the dlopen
@@ -34,8 +33,14 @@ endif
 SHIM_SRC  := $(wildcard shim/*.c)
 SHIM_ASM  := $(wildcard shim/*.S)
 SHIM_OBJ  := $(SHIM_SRC:%.c=$(BUILD)/%.o) $(SHIM_ASM:%.S=$(BUILD)/%.o)
-# The shim links libc alone (libunwind is dlopen'ed on first use, see
-# shim/stack.c), so it loads in images without libunwind or libbsd.
+# The shim needs libc alone, so it loads in images without libunwind or
+# libbsd, and it brings no library into the process that the program could
+# later ask for by name (design §3). libunwind (stacks) is linked in: a
+# position-independent static build of Debian's libunwind 1.6 without
+# liblzma (tools/libunwind.sh, run once into UNWIND_DIR, shared by the
+# release and sanitizer builds; docs/dependencies.md). None of it is
+# exported (--exclude-libs), and its pipe2 and sigprocmask calls are bound
+# to the shim's own wrappers at link time (--wrap: pipehook.c, maskhook.c).
 # The shim's RUNPATH names a directory that can never hold a file
 # (/dev/null is not a directory). Its only effect: glibc does not search the
 # executable's RPATH when the shim itself is the dlopen caller (see
@@ -43,6 +48,9 @@ SHIM_OBJ  := $(SHIM_SRC:%.c=$(BUILD)/%.o) $(SHIM_ASM:%.S=$(BUILD)/%.o)
 SHIM_LDFLAGS := -shared -Wl,-z,relro -Wl,--enable-new-dtags \
                 -Wl,-rpath,/dev/null/gpushim
 SHIM_LIBS := -ldl -lpthread
+UNWIND_DIR ?= build/libunwind
+UNWIND_A  := $(UNWIND_DIR)/libunwind.a
+SHIM_UNWIND := $(UNWIND_A) -Wl,--exclude-libs,ALL -Wl,--wrap=pipe2 -Wl,--wrap=sigprocmask
 
 COLL_SRC  := $(wildcard collector/*.c)
 COLL_OBJ  := $(COLL_SRC:%.c=$(BUILD)/%.o)
@@ -52,14 +60,17 @@ all: $(BUILD)/libgpushim.so $(BUILD)/gpushim
 
 $(BUILD)/shim/%.o: shim/%.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(UNWIND_CFLAGS) -fPIC -fvisibility=hidden $(SHIM_SAN_FLAGS) -c $< -o $@
+	$(CC) $(CFLAGS) -fPIC -fvisibility=hidden $(SHIM_SAN_FLAGS) -c $< -o $@
 
 $(BUILD)/shim/%.o: shim/%.S
 	@mkdir -p $(@D)
 	$(CC) -fPIC -c $< -o $@
 
-$(BUILD)/libgpushim.so: $(SHIM_OBJ)
-	$(CC) $(SHIM_SAN_FLAGS) $(SHIM_LDFLAGS) -o $@ $(SHIM_OBJ) $(SHIM_LIBS)
+$(BUILD)/libgpushim.so: $(SHIM_OBJ) $(UNWIND_A)
+	$(CC) $(SHIM_SAN_FLAGS) $(SHIM_LDFLAGS) -o $@ $(SHIM_OBJ) $(SHIM_UNWIND) $(SHIM_LIBS)
+
+$(UNWIND_A): tools/libunwind.sh
+	CC="$(CC)" sh tools/libunwind.sh $(UNWIND_DIR)
 
 $(BUILD)/collector/%.o: collector/%.c
 	@mkdir -p $(@D)
@@ -89,7 +100,7 @@ lint:
 	cppcheck --enable=warning,style,performance --quiet --error-exitcode=1 --std=c11 \
 		-D_GNU_SOURCE '-DElfW(t)=Elf64_##t' --suppress=unusedStructMember \
 		-Icommon -Ishim shim/ collector/
-	clang-tidy --quiet $(SHIM_SRC) $(COLL_SRC) -- -std=gnu11 -D_GNU_SOURCE -Icommon -Ishim $(UNWIND_CFLAGS)
+	clang-tidy --quiet $(SHIM_SRC) $(COLL_SRC) -- -std=gnu11 -D_GNU_SOURCE -Icommon -Ishim
 
 demo: all test-bins
 	@sh examples/demo.sh

@@ -5,8 +5,6 @@
 #include "guard.h"
 #include "ident.h"
 #include "init.h"
-#include "maskhook.h"
-#include "pipehook.h"
 #include "proc.h"
 #include "real.h"
 #include "resolve.h"
@@ -26,8 +24,6 @@ static void init_once(void)
 
 	gs_depth++;
 	gs_real_init();
-	gs_pipe_init();
-	gs_mask_init();
 	gs_config_load();
 	gs_watch_init();
 	gs_proc_init();

@@ -1,34 +1,25 @@
-/* sigprocmask: libunwind 1.6 blocks every signal around each lookup of an
- * address it has not seen (dl_iterate_phdr, its caches' locks): eight
- * system calls for a new call site, the larger part of a first record's
- * cost. While the shim is inside libunwind it has blocked every signal
- * itself, once (gs_mask_all); libunwind's calls on that thread are then
- * answered from the mask it would have had, kept per thread, with no
- * system call. No handler can run in that window, so libunwind's reason for
- * masking holds, and the thread leaves with the mask libunwind left it
- * (gs_mask_restore). Every other call is passed straight on. */
+/* sigprocmask, as the shim's libunwind calls it. libunwind 1.6 blocks
+ * every signal around each lookup of an address it has not seen
+ * (dl_iterate_phdr, its caches' locks): eight system calls for a new call
+ * site, the larger part of a first record's cost. While the shim is inside
+ * libunwind it has blocked every signal itself, once (gs_mask_all);
+ * libunwind's calls on that thread are then answered from the mask it would
+ * have had, kept per thread, with no system call. No handler can run in
+ * that window, so libunwind's reason for masking holds, and the thread
+ * leaves with the mask libunwind left it (gs_mask_restore). Outside that
+ * window libunwind's calls go to libc.
+ *
+ * The libunwind linked into the shim calls __wrap_sigprocmask instead of
+ * sigprocmask (the link's --wrap=sigprocmask, Makefile): the program's own
+ * sigprocmask calls never pass through the shim. */
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 
 #include "maskhook.h"
-#include "real.h"
-
-#define EXPORT __attribute__((visibility("default")))
-
-typedef int (*sigprocmask_fn)(int, const sigset_t *, sigset_t *);
 
 static __thread int held __attribute__((tls_model("initial-exec")));
 static __thread sigset_t shadow __attribute__((tls_model("initial-exec")));
-
-static sigprocmask_fn next;
-
-/* At start-up: sigprocmask is called from signal handlers, dlsym is not
- * safe there. */
-void gs_mask_init(void)
-{
-	__atomic_store_n(&next, (sigprocmask_fn)gs_real_next("sigprocmask"), __ATOMIC_RELEASE);
-}
 
 static int own_mask(int how, const sigset_t *set, sigset_t *old)
 {
@@ -88,12 +79,9 @@ static int shadow_mask(int how, const sigset_t *set, sigset_t *old)
 	return 0;
 }
 
-EXPORT int sigprocmask(int how, const sigset_t *set, sigset_t *old)
+int __wrap_sigprocmask(int how, const sigset_t *set, sigset_t *old)
 {
-	sigprocmask_fn f;
-
 	if (held)
 		return shadow_mask(how, set, old);
-	f = __atomic_load_n(&next, __ATOMIC_ACQUIRE);
-	return f ? f(how, set, old) : own_mask(how, set, old);
+	return own_mask(how, set, old);
 }

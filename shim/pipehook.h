@@ -1,11 +1,9 @@
-/* pipe2, wrapped so that libunwind's own pipe does not take the program's
- * low descriptor numbers. */
+/* pipe2 for the shim's libunwind, so that its pipe does not take the
+ * program's low descriptor numbers. Nothing calls it by name: the link
+ * binds libunwind's pipe2 calls to it (--wrap=pipe2, Makefile). */
 #ifndef GS_PIPEHOOK_H
 #define GS_PIPEHOOK_H
 
-/* Looks up the next pipe2 (start-up). */
-void gs_pipe_init(void);
-/* Marks this thread as inside libunwind (1) or out of it (0). */
-void gs_pipe_hold(int on);
+int __wrap_pipe2(int fds[2], int flags);
 
 #endif

@@ -21,7 +21,7 @@ $(BUILD)/tests/%: tests/progs/%.c
 
 $(BUILD)/unit/%: tests/unit/%.c $(SHIM_SRC)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(UNWIND_CFLAGS) -Ishim $(SAN_FLAGS) -o $@ $< $(UNIT_SRCS_$*) $(SHIM_LIBS)
+	$(CC) $(CFLAGS) -Ishim $(SAN_FLAGS) -o $@ $< $(UNIT_SRCS_$*) $(SHIM_LIBS)
 
 -include tests/fakes/build.mk
 
