@@ -75,16 +75,15 @@ deb: deb-root
 	@$(MAKE) --no-print-directory deb-pkg
 	@echo "built $(DEB_OUT)"
 
-# A self-contained shim for container images. The shim links libc alone:
-# libunwind.so.8 is dlopen'ed on the first stack (no stacks where it is
-# missing) and libbsd is the collector's. Debian's libunwind.a is not
-# position-independent (R_X86_64_32S in .text), so it cannot be linked into
-# a shared object; this target checks that the normal shim needs nothing
-# but libc and says where it is (docs/containers.md).
+# A self-contained shim for container images. The shim needs libc alone:
+# libunwind is linked into it (a position-independent static build,
+# tools/libunwind.sh) and libbsd is the collector's. This target checks
+# that the normal shim needs nothing but libc and says where it is
+# (docs/containers.md).
 shim-static: $(BUILD)/libgpushim.so
 	@needed=$$(readelf -d $< | sed -n 's/.*(NEEDED).*\[\(.*\)\]$$/\1/p' | tr '\n' ' '); \
 	if [ "$$needed" != "libc.so.6 " ]; then \
 		echo "shim-static: $< needs more than libc: $$needed" >&2; exit 1; fi; \
-	echo "$< is self-contained (needs only libc.so.6; libunwind.so.8 optional, for stacks)"
+	echo "$< is self-contained (needs only libc.so.6; stacks included)"
 
 .PHONY: deb deb-root deb-pkg shim-static
