@@ -9,6 +9,7 @@
 #include "real.h"
 #include "record.h"
 #include "stack.h"
+#include "vgquiet.h"
 
 /* Frames inside the shim are dropped; a few extra are captured for them. */
 #define SHIM_FRAMES 8
@@ -183,7 +184,9 @@ void gs_stack_capture(struct gs_stack *s, const void *site)
 	gs_dl_rdlock(); /* libunwind walks the loaded objects too */
 	if (mask)
 		gs_mask_all();
+	gs_vg_report_off(); /* libunwind's reads of unwritten stack words */
 	n = unw_backtrace(ips, depth + SHIM_FRAMES + 1);
+	gs_vg_report_on();
 	if (mask)
 		gs_mask_restore();
 	gs_dl_unlock();
