@@ -1,11 +1,11 @@
-/* ni_soname LIB — a program that ships its own liblzma.so.5 (in
+/* ni_soname LIB [nolist] — a program that ships its own liblzma.so.5 (in
  * $ORIGIN/soname, its RUNPATH, as conda environments, AppImages and
  * vendored wheels do) and loads it after a GPU library.
  *
  * It dlopens LIB (a watched name: the shim records it, with a stack),
  * calls its cudaGetDeviceCount when it has one (another record, another
- * stack), then dlopens liblzma.so.5 and says which copy it got. Last it
- * lists every object loaded, by file name, in load order, leaving out
+ * stack), then dlopens liblzma.so.5 and says which copy it got. Last
+ * (unless told nolist) it lists every object loaded, by file name, in load order, leaving out
  * libgpushim.so itself. A library the shim brought in for its own use
  * would show up in that list, and would be the answer to the program's
  * own dlopen of its SONAME (glibc matches a loaded SONAME before it
@@ -36,8 +36,8 @@ int main(int argc, char **argv)
 	const char *(*marker)(void);
 	struct link_map *map = NULL;
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: ni_soname LIB\n");
+	if (argc != 2 && !(argc == 3 && strcmp(argv[2], "nolist") == 0)) {
+		fprintf(stderr, "usage: ni_soname LIB [nolist]\n");
 		return 2;
 	}
 	gpu = dlopen(argv[1], RTLD_NOW | RTLD_LOCAL);
@@ -59,6 +59,7 @@ int main(int argc, char **argv)
 	if (dlinfo(lzma, RTLD_DI_LINKMAP, &map) == 0)
 		printf("liblzma.so.5 is %s\n", map->l_name);
 	printf("liblzma.so.5 says: %s\n", marker ? marker() : "(no marker: not the program's own copy)");
-	dl_iterate_phdr(list_object, NULL);
+	if (argc == 2)
+		dl_iterate_phdr(list_object, NULL);
 	return marker ? 0 : 1;
 }

@@ -14,7 +14,8 @@
 # Workloads: py — Python ctypes CDLL of the real libcudart.so.13 and
 # cudaGetDeviceCount (35 here: no driver); c — a C program that dlopens a
 # fake libcudart.so.12 that succeeds (2 devices) and calls it through dlsym
-# (tests/progs/ni_soname.c).
+# (tests/progs/ni_soname.c; its list of loaded objects is shim-soname's
+# business).
 . "${GPUSHIM_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/common.sh"
 . "$GPUSHIM_TOP/tests/progs/ni_libs/helpers.sh"
 
@@ -48,7 +49,7 @@ run() {
 	_rn=$1; shift
 	case $w in
 	py) set -- "$@" "$PY" -c "$PYCODE"; _wenv="LD_LIBRARY_PATH=$CUDA_LIB" ;;
-	c) set -- "$@" "$C" libcudart.so.12; _wenv="LD_LIBRARY_PATH=$FAKEPATH FAKE_CUDA_DEVICE_COUNT=2" ;;
+	c) set -- "$@" "$C" libcudart.so.12 nolist; _wenv="LD_LIBRARY_PATH=$FAKEPATH FAKE_CUDA_DEVICE_COUNT=2" ;;
 	esac
 	# The workload's settings go before the tool too: valgrind follows no
 	# exec (an `env` inside it would be what it watched).
