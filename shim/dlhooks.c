@@ -12,6 +12,7 @@
 #include "guard.h"
 #include "ident.h"
 #include "init.h"
+#include "nextdef.h"
 #include "real.h"
 #include "record.h"
 #include "resolve.h"
@@ -247,7 +248,7 @@ static void *sym_watched(void *h, const char *sym, const char *ver, const void *
 	/* The program's own handle (dlopen(NULL)) searches the preloaded shim
 	 * too: finding only the shim's stub is, without the shim, not finding
 	 * the name at all. */
-	if (p && hook >= 0 && gs_hook_is_stub(hook, p) && !gs_hook_next(hook)) {
+	if (p && hook >= 0 && gs_hook_is_stub(hook, p) && !gs_next_global(hook)) {
 		p = NULL;
 		msg = undefined_error(h, sym, ver);
 	}
@@ -324,7 +325,7 @@ static void *route_sym(struct gs_regs *r, void *caller, void *real, void *watche
 		struct link_map *l = NULL;
 		Dl_info info;
 
-		if (hook < 0 || gs_hook_next(hook) ||
+		if (hook < 0 || gs_next_global(hook) ||
 		    !gs_real.dladdr1(caller, &info, (void **)&l, RTLD_DL_LINKMAP) || !l)
 			return real;
 		/* The program's own search list holds the preloaded shim: answer
