@@ -256,9 +256,12 @@ static void *sym_watched(void *h, const char *sym, const char *ver, const void *
 	 * hand back a wrapper bound to exactly the function found. */
 	if (p && hook >= 0) {
 		void *w = gs_hook_bind(hook, p, "dlsym");
+
 		wrapped = w != p;
-		if (!handle_watched(h))
-			goto out; /* recorded when called, not here */
+		if (!handle_watched(h)) {
+			p = w; /* recorded when called, not here */
+			goto out;
+		}
 		lid = gs_ident_addr(p, "dep");
 		p = w;
 	} else if (p) {
@@ -308,9 +311,10 @@ static void *gs_dlvsym_watched(void *h, const char *sym, const char *ver, const 
 
 /* Where a dlsym/dlvsym goes. Pseudo-handles go straight to glibc (their
  * meaning depends on the caller), except one case: RTLD_DEFAULT of a hooked
- * name that nothing but the shim defines. Without the shim that lookup
- * fails, so it is redirected to the caller's own object, whose local scope
- * glibc searches the same way and whose failure reads the same. */
+ * name that nothing in the global scope but the shim defines. Without the
+ * shim glibc would go on to the caller's local scope, so the lookup is
+ * redirected to the caller's own object, whose search list holds it and
+ * whose failure reads the same. */
 static void *route_sym(struct gs_regs *r, void *caller, void *real, void *watched,
 		       void *undefined, uintptr_t *caller_reg)
 {
@@ -332,9 +336,13 @@ static void *route_sym(struct gs_regs *r, void *caller, void *real, void *watche
 		 * as glibc would have. A library's does not: let glibc search it. */
 		if (!l->l_name || !l->l_name[0])
 			return undefined;
-		if ((l = gs_handle_of(l)) != NULL)
-			r->rdi = (uintptr_t)l;
-		return real;
+		if ((l = gs_handle_of(l)) == NULL)
+			return real;
+		/* What it finds there is bound to a slot, as on any handle: a
+		 * plain pointer would make the calls through it invisible. */
+		r->rdi = (uintptr_t)l;
+		*caller_reg = (uintptr_t)caller;
+		return watched;
 	}
 	if (hook < 0 && !handle_watched(h))
 		return real;
