@@ -5,6 +5,7 @@
 #                                       fake NVML 545, cuDNN 8.9.7, cudart 12 and
 #                                       libcuda, RUNPATH $ORIGIN/../fakes/<set>,
 #                                       calls every hooked function by symbol
+#                                       (and, default.c, through dlsym(RTLD_DEFAULT))
 #   $(BUILD)/scope/libscope_weak.so     weak.c: a weak cudaGetDeviceCount, no deps
 #   $(BUILD)/scope/scope_host           host.c: loads them in each mode
 #   $(BUILD)/scope/scope_host_needed    the same, linked against the plugin
@@ -28,9 +29,10 @@ SCOPE_PLUGIN_LIBS := $(foreach s,$(SCOPE_SETS),-L$(FAKES_DIR)/$(word 1,$(subst :
 SCOPE_BINS := $(SCOPE_DIR)/libscope_plugin.so $(SCOPE_DIR)/libscope_weak.so \
               $(SCOPE_DIR)/scope_host $(SCOPE_DIR)/scope_host_needed
 
-$(SCOPE_DIR)/libscope_plugin.so: $(SCOPE_SRC)/plugin.c $(SCOPE_SRC)/calls.h $(SCOPE_DEPS) tests/scope.mk
+$(SCOPE_DIR)/libscope_plugin.so: $(SCOPE_SRC)/plugin.c $(SCOPE_SRC)/default.c $(SCOPE_SRC)/calls.h $(SCOPE_DEPS) tests/scope.mk
 	@mkdir -p $(@D)
-	$(SCOPE_CC) -fPIC -shared -Wl,-soname,libscope_plugin.so -o $@ $< $(SCOPE_PLUGIN_LIBS)
+	$(SCOPE_CC) -fPIC -shared -Wl,-soname,libscope_plugin.so -o $@ $(SCOPE_SRC)/plugin.c $(SCOPE_SRC)/default.c \
+		-ldl $(SCOPE_PLUGIN_LIBS)
 
 $(SCOPE_DIR)/libscope_weak.so: $(SCOPE_SRC)/weak.c tests/scope.mk
 	@mkdir -p $(@D)

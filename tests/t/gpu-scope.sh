@@ -70,11 +70,14 @@ lines() {
 		  + (if .out then " out=\(.out | tojson)" else "" end)' "$J" 2>/dev/null
 }
 # only PATTERN: the lines of calls matching the extended regexp PATTERN
-only() { lines | grep -E "$1"; }
+# (with VIA "any", via=symbol and via=dlsym both read via=any)
+only() {
+	if [ "$_via" = any ]; then lines | sed 's/ via=\(symbol\|dlsym\) / via=any /'; else lines; fi | grep -E "$1"
+}
 
 # cell NAME VIA CMD...: the plugin's calls reached in one loading mode, all
 # of them observable by the shim; VIA is how the hooked functions are reached
-# ("symbol", or "dlsym" for the handle cell).
+# ("symbol", "dlsym" for the handle cell, "any" where either is right).
 cell() {
 	_c=$1 _via=$2; shift 2
 	both_d "$_c: same output and exit status with and without the shim" -- "$@"
@@ -133,6 +136,12 @@ else
 	echo "# no Python extension module in $S/py: python3-dev was not installed when 'make test-bins' ran"
 	skip "Python extension module cell: python3-dev headers missing at build time"
 fi
+
+# dlsym(RTLD_DEFAULT) from the RTLD_LOCAL plugin: glibc searches the global
+# scope, then the plugin's own; each function is found in the plugin's
+# dependencies. Whether the shim hands back its stub or a wrapper bound to
+# the function found ("symbol" or "dlsym"), each call must be recorded.
+cell "dlopen RTLD_LOCAL, the plugin's dlsym(RTLD_DEFAULT)" any "$HOST" local-default "$PLUGIN"
 
 # --- dlsym on RTLD_LOCAL handles, cuGetProcAddress from a RTLD_LOCAL libcuda ---
 cell "dlopen RTLD_LOCAL + dlsym on the handles" dlsym "$HOST" handle \

@@ -3,6 +3,9 @@
  *
  *   global PLUGIN      dlopen(PLUGIN, RTLD_NOW | RTLD_GLOBAL)
  *   local PLUGIN       dlopen(PLUGIN, RTLD_LAZY | RTLD_LOCAL): bound lazily
+ *   local-default PLUGIN
+ *                      dlopen(PLUGIN, RTLD_NOW | RTLD_LOCAL); the plugin
+ *                      looks each function up with dlsym(RTLD_DEFAULT)
  *   deepbind PLUGIN    dlopen(PLUGIN, RTLD_NOW | RTLD_LOCAL | RTLD_DEEPBIND)
  *   newlm PLUGIN       dlmopen(LM_ID_NEWLM, PLUGIN, RTLD_NOW)
  *   handle NVML CUDNN CUDART CUDA
@@ -129,13 +132,15 @@ int main(int argc, char **argv)
 		return scope_plugin_run();
 #endif
 	if (!arg) {
-		fprintf(stderr, "usage: scope_host global|local|deepbind|newlm PLUGIN | handle NVML CUDNN CUDART CUDA | nvml-plt NVML | weak WEAKLIB [PLUGIN]\n");
+		fprintf(stderr, "usage: scope_host global|local|local-default|deepbind|newlm PLUGIN | handle NVML CUDNN CUDART CUDA | nvml-plt NVML | weak WEAKLIB [PLUGIN]\n");
 		return 2;
 	}
 	if (strcmp(mode, "global") == 0)
 		return run(open_or_die(arg, RTLD_NOW | RTLD_GLOBAL), "scope_plugin_run");
 	if (strcmp(mode, "local") == 0)
 		return run(open_or_die(arg, RTLD_LAZY | RTLD_LOCAL), "scope_plugin_run");
+	if (strcmp(mode, "local-default") == 0)
+		return run(open_or_die(arg, RTLD_NOW | RTLD_LOCAL), "scope_plugin_run_default");
 	if (strcmp(mode, "deepbind") == 0)
 		return run(open_or_die(arg, RTLD_NOW | RTLD_LOCAL | RTLD_DEEPBIND), "scope_plugin_run");
 	if (strcmp(mode, "newlm") == 0) {
