@@ -29,4 +29,5 @@ $(BUILD)/unit/%: tests/unit/%.c $(SHIM_SRC)
 
 -include tests/hooks.mk
 -include tests/find.mk
-test-bins: $(TEST_PROGS) $(UNIT_BINS) $(FAKE_LIBS) $(NI_LIBS) $(HOOK_BINS) $(FIND_BINS)
+-include tests/scope.mk
+test-bins: $(TEST_PROGS) $(UNIT_BINS) $(FAKE_LIBS) $(NI_LIBS) $(HOOK_BINS) $(FIND_BINS) $(SCOPE_BINS)
