@@ -315,6 +315,34 @@ static void *gs_dlvsym_watched(void *h, const char *sym, const char *ver, const 
  * shim glibc would go on to the caller's local scope, so the lookup is
  * redirected to the caller's own object, whose search list holds it and
  * whose failure reads the same. */
+/* RTLD_NEXT of a hooked name from the program itself: the next objects
+ * after the executable are the preloads, so glibc would answer with the
+ * shim's stub where, without the shim, it would have found the definition
+ * after it, or nothing. From anywhere else the shim is not "next". */
+static void *route_next(struct gs_regs *r, void *caller, int hook, void *real, void *watched,
+			void *undefined, uintptr_t *caller_reg)
+{
+	struct link_map *l = gs_object_of(caller), *def;
+	void *first, *p, *h;
+
+	if (!l || (l->l_name && l->l_name[0]))
+		return real;
+	/* Another preload before the shim may define it: then glibc's answer
+	 * is not the stub, and stands. */
+	gs_dlerr_stash();
+	first = gs_real.dlsym(l, (const char *)r->rsi);
+	gs_dlerr_discard();
+	if (!gs_hook_is_stub(hook, first))
+		return real;
+	if (!(p = gs_next_global(hook)))
+		return undefined;
+	if (!(def = gs_object_of(p)) || !(h = gs_handle_of(def)))
+		return real;
+	r->rdi = (uintptr_t)h; /* its own object finds it first; bound to a slot */
+	*caller_reg = (uintptr_t)caller;
+	return watched;
+}
+
 static void *route_sym(struct gs_regs *r, void *caller, void *real, void *watched,
 		       void *undefined, uintptr_t *caller_reg)
 {
@@ -322,9 +350,11 @@ static void *route_sym(struct gs_regs *r, void *caller, void *real, void *watche
 	const char *sym = (const char *)r->rsi;
 	int hook;
 
-	if (gs_guard_busy() || !sym || h == RTLD_NEXT)
+	if (gs_guard_busy() || !sym)
 		return real;
 	hook = gs_hook_find(sym);
+	if (h == RTLD_NEXT)
+		return hook < 0 ? real : route_next(r, caller, hook, real, watched, undefined, caller_reg);
 	if (h == RTLD_DEFAULT) {
 		struct link_map *l = NULL;
 		Dl_info info;

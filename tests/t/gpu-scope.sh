@@ -179,6 +179,18 @@ is "$(jq -r '.processes[0] as $p | [$p.calls[]? | select(.fn == "nvmlInit") | .i
 	"rc=0 lib=$NVMLPLT/libnvidia-ml.so.545.23.08" \
 	"non-Bsymbolic NVML: the inner nvmlInit_v2 (through the PLT, via the stub) noted: rc 0, the same copy"
 
+# --- the program's own dlsym(RTLD_NEXT): the preloaded shim is next after
+# the executable, so glibc would hand back the stub; without the shim the
+# answer is the first definition after the executable, or none.
+both_d "RTLD_NEXT from the program, no libcudart: same output and status" -- "$HOST" next
+is "$bare" "dlsym(RTLD_NEXT, cudaGetDeviceCount): $HOST: undefined symbol: cudaGetDeviceCount" \
+	"RTLD_NEXT from the program, no libcudart: without the shim the lookup fails"
+both_d "RTLD_NEXT from the program, libcudart linked: same output and status" -- "$S/scope_host_needed" next
+is "$bare" "cudaGetDeviceCount rc=0 count=2" "RTLD_NEXT from the program, libcudart linked: the fake answers"
+report
+is "$(only '^cudaGetDeviceCount ')" "cudaGetDeviceCount via=dlsym rc=0 lib=$F_CUDART out={\"count\":2}" \
+	"RTLD_NEXT from the program: the pointer it got is wrapped, the call recorded"
+
 # --- never invent a result silently ---
 # libscope_weak.so has a weak reference to cudaGetDeviceCount and no libcudart
 # in its scope. Without the shim the reference is NULL and the call is

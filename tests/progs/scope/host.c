@@ -14,6 +14,8 @@
  *   nvml-plt NVML      dlopen(NVML, RTLD_LOCAL), dlsym nvmlInit and call it
  *                      (the nvml-plt fake's nvmlInit calls its exported
  *                      nvmlInit_v2 through the PLT)
+ *   next               dlsym(RTLD_NEXT, "cudaGetDeviceCount") from the program
+ *                      itself (the preloads come right after it) and call it
  *   weak WEAKLIB [PLUGIN]
  *                      dlopen(PLUGIN, RTLD_LOCAL) and run it first when
  *                      given (a libcudart in another object's local scope),
@@ -122,6 +124,22 @@ static int nvml_plt(const char *lib)
 	return 0;
 }
 
+/* The program's own RTLD_NEXT: without the shim, the first definition after
+ * the executable (a libcudart it links, directly or not) or none. */
+static int next_count(void)
+{
+	int (*f)(int *) = (int (*)(int *))dlsym(RTLD_NEXT, "cudaGetDeviceCount");
+	int n = -1, rc;
+
+	if (!f) {
+		printf("dlsym(RTLD_NEXT, cudaGetDeviceCount): %s\n", dlerror());
+		return 0;
+	}
+	rc = f(&n);
+	printf("cudaGetDeviceCount rc=%d count=%d\n", rc, n);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
@@ -131,8 +149,10 @@ int main(int argc, char **argv)
 	if (strcmp(mode, "needed") == 0)
 		return scope_plugin_run();
 #endif
+	if (strcmp(mode, "next") == 0)
+		return next_count();
 	if (!arg) {
-		fprintf(stderr, "usage: scope_host global|local|local-default|deepbind|newlm PLUGIN | handle NVML CUDNN CUDART CUDA | nvml-plt NVML | weak WEAKLIB [PLUGIN]\n");
+		fprintf(stderr, "usage: scope_host next | global|local|local-default|deepbind|newlm PLUGIN | handle NVML CUDNN CUDART CUDA | nvml-plt NVML | weak WEAKLIB [PLUGIN]\n");
 		return 2;
 	}
 	if (strcmp(mode, "global") == 0)
