@@ -76,7 +76,8 @@ say() { printf '[%4ss] %s\n' "$(elapsed)" "$*"; }
 
 # A Python that is the real interpreter (not a pyenv or similar wrapper
 # script, which would add processes and change nothing else), venvs kept.
-PY=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null)
+# FIELD_PYTHON=PATH picks another interpreter.
+PY=$("${FIELD_PYTHON:-python3}" -c 'import sys; print(sys.executable)' 2>/dev/null)
 [ -n "$PY" ] || PY=python3
 
 # The collector, with its shared libraries from the kit for its own
@@ -272,6 +273,9 @@ plugarg() { if [ -e "$1" ]; then echo "plugin=$1"; else echo "noplugin=$1"; fi; 
 
 if [ "$MODE" = device ]; then
 	CUDART=$(timeout 20 "$PY" "$CL" find soname=libcudart.so.13 2>/dev/null)
+	if [ -z "$CUDART" ] && [ -n "$NVCC" ] && [ -e "$(dirname "$NVCC")/../lib64/libcudart.so.13" ]; then
+		CUDART=$(readlink -f "$(dirname "$NVCC")/../lib64/libcudart.so.13")
+	fi
 	[ -n "$CUDART" ] || CUDART=libcudart.so.13
 	say "cudart for the ctypes probes: $CUDART"
 	echo "cudart for ctypes probes: $CUDART" >>"$W/truth/shim.txt"
@@ -381,7 +385,7 @@ for _i in 1 2 3 4; do
 		# each run needs ~60 s at worst; the fourth pair only when time is plenty
 		if [ "$(remaining 90)" -lt 90 ] && [ "$_i" -gt 1 ]; then continue; fi
 		if [ "$_i" = 4 ] && [ "$(remaining 200)" -lt 200 ]; then continue; fi
-		run1 "train$_i" "$_v" 90 -- "$PY" "$CL" train steps=500 warmup=30
+		run1 "train$_i" "$_v" 90 -- "$PY" "$CL" train steps=1000 warmup=50
 	done
 done
 
