@@ -7,7 +7,7 @@
 # shim from it): when it is not built yet and apt knows no source
 # packages, a deb-src entry for this release is added.
 set -eu
-pkgs="gcc make libc6-dev libbsd-dev libjansson-dev libyajl-dev jq python3 python3-pytest cmake procps dpkg-dev groff-base logrotate clang libclang-rt-14-dev libunwind8 valgrind strace ltrace fakeroot faketime libjemalloc2"
+pkgs="gcc make libc6-dev libbsd-dev libjansson-dev libyajl-dev jq python3 python3-dev python3-pytest cmake procps dpkg-dev groff-base logrotate clang libclang-rt-14-dev libunwind8 valgrind strace ltrace fakeroot faketime libjemalloc2"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"

@@ -19,6 +19,10 @@
 #      to the shim; the same sites again: sent, every frame cached); a fresh
 #      process's first events (dlopen of libcudart, first call) bare vs
 #      shim; libunwind's one-time load and first backtrace, bare.
+#   4b. the same call made by symbol from a plugin opened RTLD_LOCAL
+#      (bench/scope_cost.c): the folded steady state through the shim's
+#      exported stub, and the first call from each of 40 new plugin objects
+#      (resolved once per object, sent with its stack).
 #   5. the collector (bench/coll_writer.c): `gpushim run -- coll_writer`
 #      with 1 and 4 writer processes writing pre-built, valid 512-byte
 #      records into its FIFO (NREC records in all, default 100000):
@@ -201,6 +205,35 @@ else
 		printf "libunwind one-time first use (bare process, median of 10): dlopen+dlsym %.3f ms, first 30-frame unw_backtrace %.3f ms (then %.1f us)\n",
 			l / 1e6, f / 1e6, n / 1e3 }'
 	echo "(records dropped by the shim in these runs: $(dropped); new site = first send, innermost frame new to the shim's dladdr cache)"
+fi
+
+echo
+SC=$B/bench/scope_cost PL=$B/bench/scope_plugin.so
+echo "4b. the same call by symbol from a plugin opened RTLD_LOCAL (bench/scope_cost.c): the shim's stub finds the plugin's own libcudart"
+if [ ! -x "$SC" ] || [ ! -f "$PL" ]; then
+	echo "skipped: $SC or $PL not built"
+elif "$SC" steady "$PL" -n 10 -r 1 | grep -q skip; then
+	echo "skipped: $("$SC" steady "$PL" -n 10 -r 1 | cut -d' ' -f3-)"
+else
+	mkdir "$tmp/plugins"
+	i=1
+	while [ $i -le 41 ]; do cp "$PL" "$tmp/plugins/p$i.so"; i=$((i + 1)); done
+	start_reader
+	r=1
+	while [ "$r" -le "$ROUNDS" ]; do
+		"$SC" steady "$PL" >>"$tmp/ssteady.bare"
+		GPUSHIM_FIFO=$RFIFO LD_PRELOAD=$SHIM "$SC" steady "$PL" >>"$tmp/ssteady.shim"
+		"$SC" first "$tmp"/plugins/p*.so >>"$tmp/sfirst.bare"
+		GPUSHIM_FIFO=$RFIFO LD_PRELOAD=$SHIM "$SC" first "$tmp"/plugins/p*.so >>"$tmp/sfirst.shim"
+		r=$((r + 1))
+	done
+	stop_reader
+	printf '%-48s %9s %9s %9s  %s\n' case bare shim delta target
+	awk -v b="$(minimum 2 <"$tmp/ssteady.bare")" -v s="$(minimum 2 <"$tmp/ssteady.shim")" 'BEGIN {
+		printf "%-48s %9.1f %9.1f %+9.1f  %s\n", "steady state (folded), ns/call", b, s, s - b, "<= +100" }'
+	awk -v b="$(median 2 <"$tmp/sfirst.bare")" -v s="$(median 2 <"$tmp/sfirst.shim")" 'BEGIN {
+		printf "%-48s %9.2f %9.2f %+9.2f  %s\n", "first call from a new plugin object, us", b / 1e3, s / 1e3, (s - b) / 1e3, "<= +20 (resolved once, sent with its stack)" }'
+	echo "(first call: median over $ROUNDS rounds of the median of 40 plugin copies; records dropped: $(dropped))"
 fi
 
 echo

@@ -11,6 +11,7 @@
  * stub libcuda.so.1 explains cudart 35/34 and cuDNN NOT_INITIALIZED, so it
  * must claim them before driver-too-old or lib-not-found look. */
 static gs_rule_fn *const rules[] = {
+	rule_no_real_function, /* first: its code is the shim's, not a library's */
 	rule_no_libcuda,
 	rule_stub_libcuda,
 	rule_driver_not_loaded,

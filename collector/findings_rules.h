@@ -107,5 +107,6 @@ gs_rule_fn rule_cudnn_sublibrary_mismatch, rule_cudnn_cuda_mismatch; /* rule_cud
 gs_rule_fn rule_lib_not_found, rule_symbol_missing;          /* rule_loads.c */
 gs_rule_fn rule_duplicate_library;                           /* rule_duplicate.c */
 gs_rule_fn rule_path_shadowing;                              /* rule_shadowing.c */
+gs_rule_fn rule_no_real_function;                            /* rule_noreal.c */
 
 #endif

@@ -137,6 +137,8 @@ static void rec_call(struct gs_rd *r, struct gs_proc *p)
 	c->fn = rd_str(r, o, "fn");
 	c->family = rd_str(r, o, "family");
 	c->via = rd_str(r, o, "via");
+	c->caller = rd_str(r, o, "caller");
+	rd_bool(r, o, "no_real", &c->no_real);
 	c->has_lib = rd_int(r, o, "lib", &c->lib);
 	c->has_rc = rd_int(r, o, "rc", &c->rc);
 	if (!rd_int(r, o, "count", &c->count) || c->count < 1)

@@ -72,6 +72,10 @@ struct gs_inner {
 
 struct gs_call {
 	const char *fn, *family, *via;
+	/* no_real: the shim's stub found no definition for the calling object
+	 * (caller) and answered the family's "not found" code itself. */
+	const char *caller;
+	bool no_real;
 	bool has_lib, has_rc;
 	long long lib, rc, count, dur_ns;
 	json_t *out, *args, *ver; /* validated: objects of scalars */

@@ -156,6 +156,8 @@ static json_t *jcalls(const struct gs_model *m, const struct gs_proc *p)
 		json_object_set_new(o, "ver", jcopy(c->ver));
 		json_object_set_new(o, "count", json_integer(c->count));
 		json_object_set_new(o, "via", jstr(c->via));
+		json_object_set_new(o, "no_real", json_boolean(c->no_real));
+		json_object_set_new(o, "caller", jstr(c->caller));
 		json_object_set_new(o, "inner", inner);
 		json_object_set_new(o, "dur_ns", json_integer(c->dur_ns));
 		json_object_set_new(o, "stack", jstack(&c->stack));

@@ -204,6 +204,12 @@ static void calls(const struct gs_render *r, const struct gs_model *m, const str
 		put_lib_ref(r, m, p, c->has_lib, c->lib);
 		if (c->count > 1)
 			fprintf(r->f, " (x%lld)", c->count);
+		if (c->no_real) {
+			fputs(" from gpushim's stand-in: no real ", r->f);
+			gs_putvis(r->f, c->fn);
+			fputs(" for ", r->f);
+			gs_putvis(r->f, c->caller ? c->caller : "its caller");
+		}
 		if (c->via && r->verbose) {
 			fputs(" via ", r->f);
 			gs_putvis(r->f, c->via);

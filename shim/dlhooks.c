@@ -12,6 +12,7 @@
 #include "guard.h"
 #include "ident.h"
 #include "init.h"
+#include "nextdef.h"
 #include "real.h"
 #include "record.h"
 #include "resolve.h"
@@ -247,7 +248,7 @@ static void *sym_watched(void *h, const char *sym, const char *ver, const void *
 	/* The program's own handle (dlopen(NULL)) searches the preloaded shim
 	 * too: finding only the shim's stub is, without the shim, not finding
 	 * the name at all. */
-	if (p && hook >= 0 && gs_hook_is_stub(hook, p) && !gs_hook_next(hook)) {
+	if (p && hook >= 0 && gs_hook_is_stub(hook, p) && !gs_next_global(hook)) {
 		p = NULL;
 		msg = undefined_error(h, sym, ver);
 	}
@@ -255,9 +256,12 @@ static void *sym_watched(void *h, const char *sym, const char *ver, const void *
 	 * hand back a wrapper bound to exactly the function found. */
 	if (p && hook >= 0) {
 		void *w = gs_hook_bind(hook, p, "dlsym");
+
 		wrapped = w != p;
-		if (!handle_watched(h))
-			goto out; /* recorded when called, not here */
+		if (!handle_watched(h)) {
+			p = w; /* recorded when called, not here */
+			goto out;
+		}
 		lid = gs_ident_addr(p, "dep");
 		p = w;
 	} else if (p) {
@@ -307,9 +311,38 @@ static void *gs_dlvsym_watched(void *h, const char *sym, const char *ver, const 
 
 /* Where a dlsym/dlvsym goes. Pseudo-handles go straight to glibc (their
  * meaning depends on the caller), except one case: RTLD_DEFAULT of a hooked
- * name that nothing but the shim defines. Without the shim that lookup
- * fails, so it is redirected to the caller's own object, whose local scope
- * glibc searches the same way and whose failure reads the same. */
+ * name that nothing in the global scope but the shim defines. Without the
+ * shim glibc would go on to the caller's local scope, so the lookup is
+ * redirected to the caller's own object, whose search list holds it and
+ * whose failure reads the same. */
+/* RTLD_NEXT of a hooked name from the program itself: the next objects
+ * after the executable are the preloads, so glibc would answer with the
+ * shim's stub where, without the shim, it would have found the definition
+ * after it, or nothing. From anywhere else the shim is not "next". */
+static void *route_next(struct gs_regs *r, void *caller, int hook, void *real, void *watched,
+			void *undefined, uintptr_t *caller_reg)
+{
+	struct link_map *l = gs_object_of(caller), *def;
+	void *first, *p, *h;
+
+	if (!l || (l->l_name && l->l_name[0]))
+		return real;
+	/* Another preload before the shim may define it: then glibc's answer
+	 * is not the stub, and stands. */
+	gs_dlerr_stash();
+	first = gs_real.dlsym(l, (const char *)r->rsi);
+	gs_dlerr_discard();
+	if (!gs_hook_is_stub(hook, first))
+		return real;
+	if (!(p = gs_next_global(hook)))
+		return undefined;
+	if (!(def = gs_object_of(p)) || !(h = gs_handle_of(def)))
+		return real;
+	r->rdi = (uintptr_t)h; /* its own object finds it first; bound to a slot */
+	*caller_reg = (uintptr_t)caller;
+	return watched;
+}
+
 static void *route_sym(struct gs_regs *r, void *caller, void *real, void *watched,
 		       void *undefined, uintptr_t *caller_reg)
 {
@@ -317,23 +350,29 @@ static void *route_sym(struct gs_regs *r, void *caller, void *real, void *watche
 	const char *sym = (const char *)r->rsi;
 	int hook;
 
-	if (gs_guard_busy() || !sym || h == RTLD_NEXT)
+	if (gs_guard_busy() || !sym)
 		return real;
 	hook = gs_hook_find(sym);
+	if (h == RTLD_NEXT)
+		return hook < 0 ? real : route_next(r, caller, hook, real, watched, undefined, caller_reg);
 	if (h == RTLD_DEFAULT) {
 		struct link_map *l = NULL;
 		Dl_info info;
 
-		if (hook < 0 || gs_hook_next(hook) ||
+		if (hook < 0 || gs_next_global(hook) ||
 		    !gs_real.dladdr1(caller, &info, (void **)&l, RTLD_DL_LINKMAP) || !l)
 			return real;
 		/* The program's own search list holds the preloaded shim: answer
 		 * as glibc would have. A library's does not: let glibc search it. */
 		if (!l->l_name || !l->l_name[0])
 			return undefined;
-		if ((l = gs_handle_of(l)) != NULL)
-			r->rdi = (uintptr_t)l;
-		return real;
+		if ((l = gs_handle_of(l)) == NULL)
+			return real;
+		/* What it finds there is bound to a slot, as on any handle: a
+		 * plain pointer would make the calls through it invisible. */
+		r->rdi = (uintptr_t)l;
+		*caller_reg = (uintptr_t)caller;
+		return watched;
 	}
 	if (hook < 0 && !handle_watched(h))
 		return real;

@@ -1,6 +1,7 @@
 /* GPU entry points: the exported stubs (reached by symbol binding), the
  * bound slots (handed out by dlsym and cuGetProcAddress), and the one
  * dispatch function that calls the real copy and records the call. */
+#include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -13,6 +14,7 @@
 #include "guard.h"
 #include "ident.h"
 #include "init.h"
+#include "nextdef.h"
 #include "real.h"
 #include "record.h"
 #include "stack.h"
@@ -44,7 +46,6 @@ static __thread struct frame *cur_frame __attribute__((tls_model("initial-exec")
 
 static struct { void *real; const char *via; } slots[GS_N_HOOKS][SLOTS];
 static pthread_mutex_t bind_lock = PTHREAD_MUTEX_INITIALIZER;
-static void *next_fn[GS_N_HOOKS];
 
 static long long mono_ns(void)
 {
@@ -66,34 +67,21 @@ int gs_hook_find(const char *name)
 	return -1;
 }
 
-void *gs_hook_next(int idx)
-{
-	void *p = __atomic_load_n(&next_fn[idx], __ATOMIC_ACQUIRE);
-
-	/* Only a found definition is kept: a later dlopen(RTLD_GLOBAL) may
-	 * bring the first one. */
-	if (!p && gs_real.dlsym) {
-		/* A failed lookup leaves an error behind: not the program's. */
-		gs_dlerr_stash();
-		p = gs_real.dlsym(RTLD_NEXT, gs_hooks[idx].name);
-		gs_dlerr_discard();
-		if (p)
-			__atomic_store_n(&next_fn[idx], p, __ATOMIC_RELEASE);
-	}
-	return p;
-}
-
-/* Library id of the copy behind a stub or slot, remembered with the
- * unload generation it was found in: dladdr costs microseconds, and a hot
- * loop must stay within ~100 ns of the bare call. Slot SLOTS is the stub. */
-static uint64_t lib_memo[GS_N_HOOKS][SLOTS + 1];
+/* Library id of the copy behind a slot, remembered with the unload
+ * generation it was found in: dladdr costs microseconds, and a hot loop
+ * must stay within ~100 ns of the bare call. A stub's copy depends on the
+ * caller (nextdef.c), which names the slot that stands for it. */
+static uint64_t lib_memo[GS_N_HOOKS][SLOTS];
 
 static int lib_of(int idx, int slot, void *real)
 {
 	unsigned gen = gs_stack_generation();
-	uint64_t m = __atomic_load_n(&lib_memo[idx][slot], __ATOMIC_RELAXED);
+	uint64_t m;
 	int lib;
 
+	if (slot < 0) /* no slot stands for this copy: no memo either */
+		return gs_ident_addr(real, "call");
+	m = __atomic_load_n(&lib_memo[idx][slot], __ATOMIC_RELAXED);
 	if (m && (unsigned)m == gen)
 		return (int)(m >> 32);
 	lib = gs_ident_addr(real, "call");
@@ -203,6 +191,45 @@ static int wrap_getproc(const A *arg)
 	return 1;
 }
 
+/* A stub reached by an object that has no definition of its own to bind
+ * to (a weak reference, dlsym(RTLD_DEFAULT) in a program whose library is
+ * gone): the family's "not found" code, as the call cannot go anywhere,
+ * but never silently: the record says no real function answered. */
+static int no_real(int idx, const void *site)
+{
+	int err_in = errno, rc = gs_hooks[idx].missing_rc;
+	struct gs_stack st;
+	struct gs_rec r;
+	Dl_info info;
+	void *map;
+
+	if (!gs_guard_enter() || cur_frame) {
+		if (cur_frame) {
+			struct inner self = { idx, 0, rc, 1 };
+			note_inner(cur_frame, &self);
+		}
+		goto out;
+	}
+	if (gs_fold_note(idx, 0, rc, (unsigned long)(uintptr_t)site))
+		goto out;
+	gs_stack_capture(&st, site);
+	gs_rec_begin(&r, "call");
+	gs_rec_str(&r, "fn", gs_hooks[idx].name);
+	gs_rec_str(&r, "family", gs_hooks[idx].family);
+	gs_rec_int(&r, "rc", rc);
+	gs_rec_str(&r, "via", "symbol");
+	gs_rec_bool(&r, "no_real", 1);
+	if (gs_real.dladdr1(site, &info, &map, 0) && info.dli_fname)
+		gs_rec_str(&r, "caller", info.dli_fname[0] ? info.dli_fname : "(program)");
+	gs_rec_int(&r, "dur_ns", 0);
+	gs_stack_write(&r, &st);
+	gs_rec_send(&r);
+out:
+	gs_guard_leave();
+	errno = err_in;
+	return rc;
+}
+
 static int dispatch(int idx, int slot, void *real, const char *via, const void *site,
 		    A a, A b, A c, A d, A e)
 {
@@ -212,10 +239,14 @@ static int dispatch(int idx, int slot, void *real, const char *via, const void *
 	long long t0, dur;
 
 	gs_init();
-	if (!real)
-		real = gs_hook_next(idx);
-	if (!real)
-		return gs_hooks[idx].missing_rc;
+	if (!real) { /* an exported stub: where would this caller have gone? */
+		int err_in = errno;
+
+		gs_next_for(idx, site, &real, &slot);
+		errno = err_in;
+		if (!real)
+			return no_real(idx, site);
+	}
 	if (gs_guard_busy())
 		return ((gs_fn)real)(a, b, c, d, e); /* the shim's own queries */
 	outer = cur_frame;
@@ -248,7 +279,7 @@ static int dispatch(int idx, int slot, void *real, const char *via, const void *
 /* Exported stubs: what symbol binding and dlsym(RTLD_DEFAULT) find. */
 #define GS_HOOK(n, ...) \
 	EXPORT int n(A a, A b, A c, A d, A e) \
-	{ return dispatch(GS_HK_##n, SLOTS, NULL, "symbol", __builtin_return_address(0), a, b, c, d, e); }
+	{ return dispatch(GS_HK_##n, -1, NULL, "symbol", __builtin_return_address(0), a, b, c, d, e); }
 #include "hooktab.h"
 #undef GS_HOOK
 
@@ -283,30 +314,38 @@ int gs_hook_is_stub(int idx, const void *p)
 
 /* A slot per (real function, way reached): "via" is a fact about how the
  * program got this pointer. Binding is rare (a lookup), so a lock keeps the
- * pair consistent; calls read the slot without it, "real" published last. */
-void *gs_hook_bind(int idx, void *real, const char *via)
+ * pair consistent; calls read the slot without it, "real" published last.
+ * Returns the slot's index, or -1 when all are taken. */
+int gs_hook_slot(int idx, void *real, const char *via)
 {
-	void *w = real; /* out of slots: unwrapped, but still correct */
-	int k;
+	int k, found = -1;
 
-	if (gs_hook_is_stub(idx, real))
-		return real; /* the shim's own stub already records the call */
 	pthread_mutex_lock(&bind_lock);
 	for (k = 0; k < SLOTS; k++) {
 		void *cur = __atomic_load_n(&slots[idx][k].real, __ATOMIC_ACQUIRE);
 		if (cur == real && strcmp(slots[idx][k].via, via) == 0) {
-			w = (void *)slot_fns[idx][k];
+			found = k;
 			break;
 		}
 		if (cur == NULL) {
 			slots[idx][k].via = via;
 			__atomic_store_n(&slots[idx][k].real, real, __ATOMIC_RELEASE);
-			w = (void *)slot_fns[idx][k];
+			found = k;
 			break;
 		}
 	}
 	pthread_mutex_unlock(&bind_lock);
-	return w;
+	return found;
+}
+
+void *gs_hook_bind(int idx, void *real, const char *via)
+{
+	int k;
+
+	if (gs_hook_is_stub(idx, real))
+		return real; /* the shim's own stub already records the call */
+	k = gs_hook_slot(idx, real, via);
+	return k < 0 ? real : (void *)slot_fns[idx][k]; /* out of slots: unwrapped, still correct */
 }
 
 void gs_hooks_after_fork(void)

@@ -36,8 +36,8 @@ int gs_hook_find(const char *name);
 void *gs_hook_bind(int idx, void *real, const char *via);
 /* Is P the shim's own exported stub for hook IDX? */
 int gs_hook_is_stub(int idx, const void *p);
+/* The slot that stands for (REAL, VIA), taken if new; -1 when all are. */
+int gs_hook_slot(int idx, void *real, const char *via);
 void gs_hooks_after_fork(void);
-/* The definition after the shim in the global lookup order, or NULL. */
-void *gs_hook_next(int idx);
 
 #endif

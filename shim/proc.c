@@ -14,6 +14,7 @@
 #include "fold.h"
 #include "gpuhooks.h"
 #include "ident.h"
+#include "nextdef.h"
 #include "proc.h"
 #include "record.h"
 #include "resolve.h"
@@ -256,6 +257,7 @@ static void after_fork_child(void)
 	gs_stack_after_fork();
 	gs_resolve_after_fork();
 	gs_hooks_after_fork();
+	gs_next_after_fork();
 	gs_versions_after_fork();
 	reset_counters();
 }

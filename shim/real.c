@@ -127,6 +127,7 @@ int gs_real_init(void)
 	gs_real.own_dlopen = own("dlopen", (void *)gs_real.dlopen);
 	gs_real.own_dlmopen = own("dlmopen", (void *)gs_real.dlmopen);
 	gs_real.own_dlclose = own("dlclose", (void *)gs_real.dlclose);
+	gs_real.find_object = elf_lookup("libc.so.6", "_dl_find_object");
 	__atomic_store_n(&gs_real.dladdr1, libc_dlsym(RTLD_NEXT, "dladdr1"), __ATOMIC_RELEASE);
 	return gs_real.dlvsym && gs_real.dlopen && gs_real.dlmopen && gs_real.dlclose &&
 	       gs_real.dlerror && gs_real.dlinfo && gs_real.dladdr1 ? 0 : -1;
@@ -134,12 +135,31 @@ int gs_real_init(void)
 
 void *gs_handle_of(struct link_map *l)
 {
+	Lmid_t ns = LM_ID_BASE;
 	void *h;
 
 	if (!l->l_name || !l->l_name[0])
 		return l; /* the program: its search list always exists */
-	h = gs_real.own_dlopen(l->l_name, RTLD_LAZY | RTLD_NOLOAD);
+	/* By name within the object's own namespace: another namespace
+	 * (dlmopen) may hold a different file of the same name. */
+	gs_real.dlinfo(l, RTLD_DI_LMID, &ns);
+	h = ns == LM_ID_BASE ? gs_real.own_dlopen(l->l_name, RTLD_LAZY | RTLD_NOLOAD)
+			     : gs_real.own_dlmopen(ns, l->l_name, RTLD_LAZY | RTLD_NOLOAD);
 	if (h)
 		gs_real.own_dlclose(h);
 	return h;
+}
+
+void *gs_object_of(const void *addr)
+{
+	struct dl_find_object fo;
+	Dl_info info;
+	void *map = NULL;
+
+	if (gs_real.find_object)
+		return gs_real.find_object((void *)(uintptr_t)addr, &fo) == 0 ? fo.dlfo_link_map
+									  : NULL;
+	if (!gs_real.dladdr1 || !gs_real.dladdr1(addr, &info, &map, RTLD_DL_LINKMAP))
+		return NULL;
+	return map;
 }

@@ -14,12 +14,15 @@ struct gs_real {
 	char *(*dlerror)(void);
 	int (*dlinfo)(void *, int, void *);
 	int (*dladdr1)(const void *, Dl_info *, void **, int);
-	/* libc's own, for the shim's own calls (a NOLOAD lookup, loading
-	 * libunwind): another interposer after the shim must not see those,
-	 * as it would not without the shim. Fall back to the ones above. */
+	/* libc's own, for the shim's own calls (a NOLOAD lookup): another
+	 * interposer after the shim must not see those, as it would not
+	 * without the shim. Fall back to the ones above. */
 	void *(*own_dlopen)(const char *, int);
 	void *(*own_dlmopen)(Lmid_t, const char *, int);
 	int (*own_dlclose)(void *);
+	/* glibc >= 2.35's _dl_find_object, looked up at run time so that the
+	 * shim still loads on older glibc; NULL there. */
+	int (*find_object)(void *, struct dl_find_object *);
 };
 
 extern struct gs_real gs_real;
@@ -33,6 +36,8 @@ int gs_real_init(void);
  * reference straight back: the object stays loaded either way. */
 struct link_map;
 void *gs_handle_of(struct link_map *l);
+/* The loaded object (struct link_map *) that holds ADDR, or NULL. */
+void *gs_object_of(const void *addr);
 /* The next definition of NAME after the shim (dlsym(RTLD_NEXT) as the shim). */
 void *gs_real_next(const char *name);
 

@@ -29,5 +29,6 @@ $(BUILD)/unit/%: tests/unit/%.c $(SHIM_SRC)
 
 -include tests/hooks.mk
 -include tests/find.mk
+-include tests/scope.mk
 -include tests/tools.mk
-test-bins: $(TEST_PROGS) $(UNIT_BINS) $(FAKE_LIBS) $(NI_LIBS) $(HOOK_BINS) $(FIND_BINS) $(TOOLS_BINS)
+test-bins: $(TEST_PROGS) $(UNIT_BINS) $(FAKE_LIBS) $(NI_LIBS) $(HOOK_BINS) $(FIND_BINS) $(SCOPE_BINS) $(TOOLS_BINS)

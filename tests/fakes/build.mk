@@ -10,6 +10,8 @@ FAKE_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -D_GNU_SOURCE -fPIC
 # pointers cuGetProcAddress hands out, cuDNN's own calls) are not interposable
 # by a preloaded shim.
 FAKE_LDFLAGS := -shared -Wl,--build-id -Wl,-Bsymbolic -Wl,-z,now
+# A set may replace FAKE_LDFLAGS with FAKE_LDFLAGS_<set> (nvml-plt-*: no
+# -Bsymbolic, so its own calls of exported names go through the PLT).
 
 # $(call fake_lib,SET,FILE,SONAME,SOURCE,CFLAGS[,VERSION_NODE_PREFIX[,LDFLAGS]])
 # Builds $(FAKES_DIR)/SET/FILE with SONAME and the SONAME symlink. With a
@@ -19,7 +21,7 @@ define fake_lib
 $(FAKES_DIR)/$(1)/$(2): tests/fakes/$(4) tests/fakes/fake.h tests/fakes/build.mk
 	@mkdir -p $$(@D)
 	$(if $(6),printf '%s { global: %s*; local: *; };\n' '$(3)' '$(6)' >$$@.map)
-	$$(CC) $$(FAKE_CFLAGS) $(5) $$(FAKE_LDFLAGS) -Wl,-soname,$(3) \
+	$$(CC) $$(FAKE_CFLAGS) $(5) $$(or $$(FAKE_LDFLAGS_$(1)),$$(FAKE_LDFLAGS)) -Wl,-soname,$(3) \
 		$(if $(6),-Wl$$(comma)--version-script=$$@.map) $(7) -o $$@ $$< -ldl -lpthread
 	$(if $(6),rm -f $$@.map)
 $(FAKES_DIR)/$(1)/$(3): $(FAKES_DIR)/$(1)/$(2)
@@ -31,6 +33,11 @@ endef
 nvml_flags = -DFAKE_NVML_VERSION='"$(1)"' -DFAKE_NVML_CUDA=$(2)
 $(eval $(call fake_lib,nvml-545.23.08,libnvidia-ml.so.545.23.08,libnvidia-ml.so.1,nvml.c,$(call nvml_flags,545.23.08,12030)))
 $(eval $(call fake_lib,nvml-550.54.14,libnvidia-ml.so.550.54.14,libnvidia-ml.so.1,nvml.c,$(call nvml_flags,550.54.14,12040)))
+# NVML 545 not linked -Bsymbolic, whose nvmlInit calls its exported
+# nvmlInit_v2 through the PLT (tests/t/gpu-scope.sh): a preloaded
+# nvmlInit_v2 takes that inner call.
+FAKE_LDFLAGS_nvml-plt-545.23.08 := -shared -Wl,--build-id -Wl,-z,now
+$(eval $(call fake_lib,nvml-plt-545.23.08,libnvidia-ml.so.545.23.08,libnvidia-ml.so.1,nvml.c,$(call nvml_flags,545.23.08,12030) -DFAKE_NVML_PLT))
 
 # CUDA driver and a CUDA 12.3 runtime.
 $(eval $(call fake_lib,cuda-545.23.08,libcuda.so.545.23.08,libcuda.so.1,cuda.c,-DFAKE_CUDA_VERSION=12030))

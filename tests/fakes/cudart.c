@@ -5,6 +5,8 @@
  *
  * Environment (read at each call):
  *   FAKE_CUDART_RC               force cudaGetDeviceCount's return code
+ *   FAKE_CUDART_DEVICE_COUNT     with FAKE_CUDART_RC=0: the *count it gives
+ *                                (unset: *count is left untouched)
  *   FAKE_CUDART_RUNTIME_VERSION  what cudaRuntimeGetVersion reports
  * Results without FAKE_CUDART_RC: 35 (cudaErrorInsufficientDriver) when
  * libcuda.so.1 cannot be loaded, lacks cuGetProcAddress_v2 or is older than
@@ -64,8 +66,12 @@ static void init_driver(void)
 
 FAKE_API int cudaGetDeviceCount(int *count)
 {
-	if (fake_env_set("FAKE_CUDART_RC"))
-		return (int)fake_env_int("FAKE_CUDART_RC", 0);
+	if (fake_env_set("FAKE_CUDART_RC")) {
+		int rc = (int)fake_env_int("FAKE_CUDART_RC", 0);
+		if (rc == SUCCESS && count && fake_env_set("FAKE_CUDART_DEVICE_COUNT"))
+			*count = (int)fake_env_int("FAKE_CUDART_DEVICE_COUNT", 0);
+		return rc;
+	}
 	if (!count)
 		return INVALID_VALUE;
 	pthread_once(&once, init_driver);

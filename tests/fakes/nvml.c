@@ -1,6 +1,10 @@
 /* Fake libnvidia-ml.so.1 (NVML). Built once per driver version:
  *   -DFAKE_NVML_VERSION='"545.23.08"'  version of this "driver" copy
  *   -DFAKE_NVML_CUDA=12030             CUDA version it reports
+ *   -DFAKE_NVML_PLT                    nvmlInit calls the exported nvmlInit_v2
+ *                                      by symbol (with a library not linked
+ *                                      -Bsymbolic, through the PLT, so a
+ *                                      preloaded definition takes the call)
  * Like the real library, init fails unless the kernel module version equals
  * the library's own, which is what makes a driver mismatch reproducible.
  *
@@ -68,8 +72,19 @@ static int do_init(void)
 	return OK;
 }
 
-FAKE_API int nvmlInit(void) { return do_init(); }
 FAKE_API int nvmlInit_v2(void) { return do_init(); }
+#ifdef FAKE_NVML_PLT
+/* noinline and a compiler barrier: the call must stay a call of the
+ * exported symbol (GCC keeps it interposable under -fPIC anyway). */
+FAKE_API __attribute__((noinline)) int nvmlInit(void)
+{
+	int rc = nvmlInit_v2();
+	__asm__ volatile("" ::: "memory");
+	return rc;
+}
+#else
+FAKE_API int nvmlInit(void) { return do_init(); }
+#endif
 FAKE_API int nvmlInitWithFlags(unsigned flags) { (void)flags; return do_init(); }
 
 FAKE_API int nvmlShutdown(void)

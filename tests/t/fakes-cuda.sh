@@ -51,6 +51,8 @@ is "$(field "$(rt LD_LIBRARY_PATH="$CUDADRV" FAKE_CUDA_INIT_RC=803)" cudaGetDevi
 is "$(field "$(rt LD_LIBRARY_PATH="$CUDADRV" FAKE_CUDA_DRIVER_VERSION=11080)" cudaGetDeviceCount)" 35 "driver 11.8 under runtime 12.3: 35"
 is "$(field "$(rt LD_LIBRARY_PATH="$CUDADRV" FAKE_CUDA_DRIVER_VERSION=12000)" cudaGetDeviceCount)" 0 "driver 12.0 under runtime 12.3: 0 (minor-version compatibility)"
 is "$(field "$(rt LD_LIBRARY_PATH="$CUDADRV" FAKE_CUDART_RC=999)" cudaGetDeviceCount)" 999 "FAKE_CUDART_RC forces a code"
+is "$(outv "$(rt FAKE_CUDART_RC=0 FAKE_CUDART_DEVICE_COUNT=2)" cudaGetDeviceCount)" 2 "FAKE_CUDART_RC=0 FAKE_CUDART_DEVICE_COUNT=2: success with 2 devices, no driver needed"
+is "$(outv "$(rt FAKE_CUDART_RC=0)" cudaGetDeviceCount)" -1 "FAKE_CUDART_RC=0 alone: count untouched"
 is "$(outv "$(rt FAKE_CUDART_RUNTIME_VERSION=12040)" cudaRuntimeGetVersion)" 12040 "FAKE_CUDART_RUNTIME_VERSION"
 # A libcuda.so.1 without cuGetProcAddress_v2 (an old driver) is no driver to cudart 12.
 mkdir -p "$WORK/olddrv" && ln -s "$NVML545/libnvidia-ml.so.1" "$WORK/olddrv/libcuda.so.1"

@@ -52,6 +52,11 @@ is "$(outv "$o" nvmlSystemGetNVMLVersion)" 12.545.23.08 "NVML version works befo
 is "$(field "$o" nvmlInitWithFlags)" 0 "nvmlInitWithFlags follows the same rules"
 o=$(GPUSHIM_SYSROOT=$WORK/sr545 "$LOADER" "$NVML550/libnvidia-ml.so.550.54.14" nvmlInit nvmlInitWithFlags)
 is "$(field "$o" nvmlInit) $(field "$o" nvmlInitWithFlags)" "18 18" "nvmlInit and nvmlInitWithFlags: 18 on mismatch"
+# nvml-plt: not -Bsymbolic, nvmlInit calls the exported nvmlInit_v2 (PLT).
+o=$(GPUSHIM_SYSROOT=$WORK/sr545 "$LOADER" "$FAKES/nvml-plt-545.23.08/libnvidia-ml.so.1" nvmlInit nvmlDeviceGetCount_v2)
+is "$(field "$o" nvmlInit) $(field "$o" nvmlDeviceGetCount_v2)" "0 0" "nvml-plt: nvmlInit (through its own nvmlInit_v2) succeeds on a match"
+o=$(GPUSHIM_SYSROOT=$WORK/sr545 "$LOADER" "$FAKES/nvml-plt-545.23.08/libnvidia-ml.so.1" nvmlInit_v2)
+is "$(field "$o" nvmlInit_v2)" 0 "nvml-plt: nvmlInit_v2 itself as in the other sets"
 
 # Python ctypes, the way pynvml loads it.
 if [ -n "$PY" ]; then

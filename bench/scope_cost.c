@@ -1,0 +1,125 @@
+/* scope_cost: a hooked call made by symbol from a plugin opened RTLD_LOCAL
+ * (ctypes' default, every Python extension module): under the shim the
+ * call binds to the exported stub, which forwards to the definition the
+ * plugin would have bound to (shim/nextdef.c).
+ *
+ *   scope_cost steady PLUGIN [-n N] [-r REPS]
+ *       one plugin, N calls a repeat from one call site, after a warm-up
+ *       (libcudart's first-call init, the shim's 3 sends): the folded
+ *       steady state, per call.
+ *       -> steady MEDIAN_NS MIN_NS N REPS
+ *   scope_cost first PLUGIN...
+ *       one first call from each plugin (each a distinct object: copies of
+ *       one file under other names), after libcudart was warmed up through
+ *       the first: under the shim each is a new calling object, resolved
+ *       once, and a new call site, sent with its stack.
+ *       -> first MEDIAN_NS MIN_NS PLUGINS 1
+ *
+ * Or:  CASE skip REASON (the plugin cannot be loaded: no CUDA toolkit). */
+#include <dlfcn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define MAX_REPS 101
+#define MAX_PLUGINS 256
+
+typedef long (*calls_fn)(long);
+static volatile long sink;
+
+static long long now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static int cmp_ll(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+	return (x > y) - (x < y);
+}
+
+static void put(const char *name, long long *t, int reps, long calls)
+{
+	qsort(t, (size_t)reps, sizeof *t, cmp_ll);
+	printf("%s %.1f %.1f %ld %d\n", name, (double)t[reps / 2] / (double)calls,
+	       (double)t[0] / (double)calls, calls, reps);
+}
+
+static calls_fn load(const char *path)
+{
+	void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+	return h ? (calls_fn)dlsym(h, "scope_calls") : NULL;
+}
+
+static int steady(const char *plugin, long n, int reps)
+{
+	long long t[MAX_REPS];
+	calls_fn f = load(plugin);
+
+	if (!f) {
+		printf("steady skip %s\n", dlerror());
+		return 0;
+	}
+	sink = f(n / 10 + 10);
+	for (int r = 0; r < reps; r++) {
+		long long t0 = now_ns();
+		sink = f(n);
+		t[r] = now_ns() - t0;
+	}
+	put("steady", t, reps, n);
+	return 0;
+}
+
+static int first(char **plugins, int n)
+{
+	long long t[MAX_PLUGINS];
+	calls_fn f[MAX_PLUGINS];
+	int i;
+
+	if (n > MAX_PLUGINS)
+		n = MAX_PLUGINS;
+	if (n < 2) {
+		fprintf(stderr, "scope_cost: first needs two plugins or more\n");
+		return 2;
+	}
+	for (i = 0; i < n; i++)
+		if (!(f[i] = load(plugins[i]))) {
+			printf("first skip %s\n", dlerror());
+			return 0;
+		}
+	sink = f[0](1); /* libcudart's own first-call work, not timed */
+	for (i = 1; i < n; i++) {
+		long long t0 = now_ns();
+		sink = f[i](1);
+		t[i - 1] = now_ns() - t0;
+	}
+	put("first", t, n - 1, 1);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	long n = 1000000;
+	int reps = 11, i;
+
+	if (argc >= 3 && strcmp(argv[1], "first") == 0)
+		return first(argv + 2, argc - 2);
+	if (argc < 3 || strcmp(argv[1], "steady") != 0) {
+		fprintf(stderr, "usage: scope_cost steady PLUGIN [-n N] [-r REPS] | first PLUGIN...\n");
+		return 2;
+	}
+	for (i = 3; i + 1 < argc; i += 2) {
+		if (strcmp(argv[i], "-n") == 0)
+			n = atol(argv[i + 1]);
+		else if (strcmp(argv[i], "-r") == 0)
+			reps = atoi(argv[i + 1]);
+	}
+	if (n < 1 || reps < 1 || reps > MAX_REPS) {
+		fprintf(stderr, "scope_cost: bad -n or -r\n");
+		return 2;
+	}
+	return steady(argv[2], n, reps);
+}
