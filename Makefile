@@ -98,7 +98,7 @@ check: all test-bins $(CHECK_EXTRA)
 # Static analysis of the project's own C (quiet when clean).
 lint:
 	cppcheck --enable=warning,style,performance --quiet --error-exitcode=1 --std=c11 \
-		-D_GNU_SOURCE '-DElfW(t)=Elf64_##t' --suppress=unusedStructMember \
+		-D_GNU_SOURCE -D__x86_64__ '-DElfW(t)=Elf64_##t' --suppress=unusedStructMember \
 		-Icommon -Ishim shim/ collector/
 	clang-tidy --quiet $(SHIM_SRC) $(COLL_SRC) -- -std=gnu11 -D_GNU_SOURCE -Icommon -Ishim
 

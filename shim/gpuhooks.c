@@ -307,6 +307,11 @@ static const gs_fn stub_fns[GS_N_HOOKS] = {
 #undef GS_HOOK
 };
 
+void *gs_hook_stub(int idx)
+{
+	return (void *)stub_fns[idx];
+}
+
 int gs_hook_is_stub(int idx, const void *p)
 {
 	return p == (const void *)stub_fns[idx];

@@ -34,6 +34,8 @@ int gs_hook_find(const char *name);
  * shim; REAL itself when no wrapper slot is free. VIA says how the program
  * got it: "dlsym" or "getprocaddress". */
 void *gs_hook_bind(int idx, void *real, const char *via);
+/* The shim's own exported stub for hook IDX. */
+void *gs_hook_stub(int idx);
 /* Is P the shim's own exported stub for hook IDX? */
 int gs_hook_is_stub(int idx, const void *p);
 /* The slot that stands for (REAL, VIA), taken if new; -1 when all are. */

@@ -13,20 +13,41 @@
  * and its dependencies, in its own namespace). The answer is cached per
  * (hook, calling object) with the unload generation (bumped by every
  * dlclose and in a fork child): the steady path is one _dl_find_object and
- * a seqlocked read, no dl call, no lock, no allocation. */
+ * a seqlocked read, no dl call, no lock, no allocation.
+ *
+ * The return address names the caller except after a tail call: a
+ * plugin's "return cudaGetDeviceCount(c);" is a jump through its PLT, and
+ * the return address is in whoever called the plugin (libffi, for ctypes).
+ * When that object has no definition, the objects whose GOT holds this stub
+ * for the name are the ones that can have jumped here: each is asked in
+ * load order, and the first that has a definition gives it. */
 #include <dlfcn.h>
+#include <elf.h>
 #include <link.h>
 #include <pthread.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "dlerr.h"
 #include "gpuhooks.h"
+#include "ident.h"
 #include "nextdef.h"
 #include "real.h"
 #include "stack.h"
 
 #define CACHE 512 /* (hook, caller) pairs; a power of two */
 #define PROBE 8
+#define MAX_BOUND 16 /* objects bound to one stub, asked after a tail call */
+
+#if defined(__x86_64__)
+#define R_JUMP_SLOT R_X86_64_JUMP_SLOT
+#define R_GLOB_DAT R_X86_64_GLOB_DAT
+#elif defined(__aarch64__)
+#define R_JUMP_SLOT R_AARCH64_JUMP_SLOT
+#define R_GLOB_DAT R_AARCH64_GLOB_DAT
+#else
+#error "gpushim: relocation types of this architecture are not known (shim/nextdef.c)"
+#endif
 
 struct entry {
 	unsigned seq;      /* odd while a writer changes the entry */
@@ -118,6 +139,102 @@ void *gs_next_for_map(int idx, void *map)
 	return gs_hook_is_stub(idx, p) ? NULL : p;
 }
 
+/* Objects (an address inside each) whose GOT holds STUB for NAME. */
+struct bound {
+	const char *name;
+	const void *stub;
+	const void *caller; /* dynamic sections: the object the return address named */
+	const void *self;   /* the shim's own */
+	int caller_bound;   /* the caller's own GOT holds the stub: no tail call */
+	const void *at[MAX_BOUND];
+	int n;
+};
+
+static int got_holds(const ElfW(Rela) *r, size_t size, const ElfW(Sym) *symtab,
+		     const char *strtab, ElfW(Addr) base, const struct bound *b)
+{
+	size_t i;
+
+	for (i = 0; r && i < size / sizeof *r; i++) {
+		unsigned long type = ELF64_R_TYPE(r[i].r_info);
+		const ElfW(Sym) *s;
+
+		if (type != R_JUMP_SLOT && type != R_GLOB_DAT)
+			continue;
+		/* The value first: a load per relocation, a name only on a hit. */
+		if (*(void *const *)(base + r[i].r_offset) != b->stub)
+			continue;
+		s = &symtab[ELF64_R_SYM(r[i].r_info)];
+		if (strcmp(strtab + s->st_name, b->name) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static int bound_cb(struct dl_phdr_info *info, size_t size, void *data)
+{
+	struct bound *b = data;
+	const ElfW(Dyn) *dyn = gs_elf_dynamic(info), *d;
+	const ElfW(Rela) *rela = NULL, *jmprel = NULL;
+	const ElfW(Sym) *symtab = NULL;
+	const char *strtab;
+	size_t relasz = 0, pltsz = 0;
+
+	(void)size;
+	if (!dyn || (const void *)dyn == b->self || (b->n == MAX_BOUND && (const void *)dyn != b->caller))
+		return 0;
+	strtab = gs_elf_strtab(info, dyn);
+	for (d = dyn; d->d_tag != DT_NULL; d++) {
+		if (d->d_tag == DT_RELA)
+			rela = (const void *)gs_elf_ptr(d->d_un.d_ptr, info->dlpi_addr);
+		else if (d->d_tag == DT_RELASZ)
+			relasz = d->d_un.d_val;
+		else if (d->d_tag == DT_JMPREL)
+			jmprel = (const void *)gs_elf_ptr(d->d_un.d_ptr, info->dlpi_addr);
+		else if (d->d_tag == DT_PLTRELSZ)
+			pltsz = d->d_un.d_val;
+		else if (d->d_tag == DT_SYMTAB)
+			symtab = (const void *)gs_elf_ptr(d->d_un.d_ptr, info->dlpi_addr);
+	}
+	if (!symtab || !strtab)
+		return 0;
+	if (!got_holds(jmprel, pltsz, symtab, strtab, info->dlpi_addr, b) &&
+	    !got_holds(rela, relasz, symtab, strtab, info->dlpi_addr, b))
+		return 0;
+	if ((const void *)dyn == b->caller)
+		b->caller_bound = 1;
+	else
+		b->at[b->n++] = dyn;
+	return 0;
+}
+
+/* The definition for a caller that jumped to the stub from its PLT (a tail
+ * call), found through the objects bound to the stub. CALLER is the object
+ * the return address named, asked already: when its own GOT holds the stub
+ * it called the stub itself, and its answer (none) stands. */
+static void *by_binding(int idx, const void *caller)
+{
+	const struct link_map *self = gs_object_of((const void *)by_binding);
+	struct bound b = { gs_hooks[idx].name, gs_hook_stub(idx), NULL, NULL, 0, { NULL }, 0 };
+	void *p = NULL;
+	int i;
+
+	/* The shim's own GOT holds its stubs (their addresses are taken). */
+	b.self = self ? self->l_ld : NULL;
+	b.caller = caller ? ((const struct link_map *)caller)->l_ld : NULL;
+	dl_iterate_phdr(bound_cb, &b);
+	if (b.caller_bound)
+		return NULL;
+	/* Outside the iteration: asking glibc for handles takes its locks. */
+	for (i = 0; i < b.n && !p; i++) {
+		void *map = gs_object_of(b.at[i]);
+
+		if (map)
+			p = gs_next_for_map(idx, map);
+	}
+	return p;
+}
+
 /* A consistent copy of E, or 0 when a writer is changing it. */
 static int read_entry(const struct entry *e, struct entry *out)
 {
@@ -207,6 +324,8 @@ void gs_next_for(int idx, const void *site, void **real, int *slot)
 	e.adds = loads_so_far();
 	e.gen = g;
 	e.real = gs_next_for_map(idx, map);
+	if (!e.real)
+		e.real = by_binding(idx, map);
 	e.slot = e.real ? gs_hook_slot(idx, e.real, "symbol") : -1;
 	if (map)
 		store(&e);

@@ -7,6 +7,8 @@
 #                                       calls every hooked function by symbol
 #                                       (and, default.c, through dlsym(RTLD_DEFAULT))
 #   $(BUILD)/scope/libscope_weak.so     weak.c: a weak cudaGetDeviceCount, no deps
+#   $(BUILD)/scope/libscope_tail.so     tail.c: a wrapper ending in a tail call to
+#                                       cudaGetDeviceCount (DT_NEEDED the fake cudart)
 #   $(BUILD)/scope/scope_host           host.c: loads them in each mode
 #   $(BUILD)/scope/scope_host_needed    the same, linked against the plugin
 #   $(BUILD)/scope/py/_scope_ext<EXT_SUFFIX>
@@ -26,7 +28,7 @@ SCOPE_PLUGIN_LIBS := $(foreach s,$(SCOPE_SETS),-L$(FAKES_DIR)/$(word 1,$(subst :
 	-Wl,-z,lazy -Wl,--no-as-needed -Wl,--enable-new-dtags \
 	-Wl,-rpath,$(subst $(space),:,$(foreach s,$(SCOPE_SETS),'$$ORIGIN/../fakes/$(word 1,$(subst :, ,$(s)))'))
 
-SCOPE_BINS := $(SCOPE_DIR)/libscope_plugin.so $(SCOPE_DIR)/libscope_weak.so \
+SCOPE_BINS := $(SCOPE_DIR)/libscope_plugin.so $(SCOPE_DIR)/libscope_weak.so $(SCOPE_DIR)/libscope_tail.so \
               $(SCOPE_DIR)/scope_host $(SCOPE_DIR)/scope_host_needed
 
 $(SCOPE_DIR)/libscope_plugin.so: $(SCOPE_SRC)/plugin.c $(SCOPE_SRC)/default.c $(SCOPE_SRC)/calls.h $(SCOPE_DEPS) tests/scope.mk
@@ -37,6 +39,13 @@ $(SCOPE_DIR)/libscope_plugin.so: $(SCOPE_SRC)/plugin.c $(SCOPE_SRC)/default.c $(
 $(SCOPE_DIR)/libscope_weak.so: $(SCOPE_SRC)/weak.c tests/scope.mk
 	@mkdir -p $(@D)
 	$(SCOPE_CC) -fPIC -shared -Wl,-soname,libscope_weak.so -o $@ $<
+
+# -O2: the wrapper's call must become a jump through the PLT (a tail call).
+$(SCOPE_DIR)/libscope_tail.so: $(SCOPE_SRC)/tail.c $(FAKES_DIR)/cudart-12.3.101/libcudart.so.12 tests/scope.mk
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 -O2 -foptimize-sibling-calls -g -Wall -Wextra -Werror -fPIC -shared \
+		-Wl,-soname,libscope_tail.so -o $@ $< -L$(FAKES_DIR)/cudart-12.3.101 -l:libcudart.so.12 \
+		-Wl,--no-as-needed -Wl,--enable-new-dtags -Wl,-rpath,'$$ORIGIN/../fakes/cudart-12.3.101'
 
 $(SCOPE_DIR)/scope_host: $(SCOPE_SRC)/host.c $(SCOPE_SRC)/calls.h tests/scope.mk
 	@mkdir -p $(@D)

@@ -179,6 +179,21 @@ is "$(jq -r '.processes[0] as $p | [$p.calls[]? | select(.fn == "nvmlInit") | .i
 	"rc=0 lib=$NVMLPLT/libnvidia-ml.so.545.23.08" \
 	"non-Bsymbolic NVML: the inner nvmlInit_v2 (through the PLT, via the stub) noted: rc 0, the same copy"
 
+# --- a tail call: the wrapper in libscope_tail.so jumps to the stub through
+# its PLT, so the return address is the host's; libcudart is in the
+# wrapper's local scope only. The objects bound to the stub tell the shim
+# who jumped.
+TAIL=$S/libscope_tail.so
+if objdump -d "$TAIL" 2>/dev/null | grep -A4 '<scope_tail_count>:' | grep -q 'jmp.*cudaGetDeviceCount@plt'; then
+	both_d "tail call from a RTLD_LOCAL wrapper: same output and status" -- "$HOST" tail "$TAIL"
+	is "$bare" "scope_tail_count rc=0 count=2" "tail call from a RTLD_LOCAL wrapper: the fake answers"
+	report
+	is "$(only '^cudaGetDeviceCount ')" "cudaGetDeviceCount via=symbol rc=0 lib=$F_CUDART out={\"count\":2}" \
+		"tail call: recorded, served by the wrapper's libcudart"
+else
+	skip "tail call: $TAIL's scope_tail_count is not a jump through the PLT here (no objdump, or the compiler did not make a tail call)"
+fi
+
 # --- the program's own dlsym(RTLD_NEXT): the preloaded shim is next after
 # the executable, so glibc would hand back the stub; without the shim the
 # answer is the first definition after the executable, or none.

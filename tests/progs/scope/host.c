@@ -14,6 +14,8 @@
  *   nvml-plt NVML      dlopen(NVML, RTLD_LOCAL), dlsym nvmlInit and call it
  *                      (the nvml-plt fake's nvmlInit calls its exported
  *                      nvmlInit_v2 through the PLT)
+ *   tail TAILLIB       dlopen(TAILLIB, RTLD_LOCAL), call its scope_tail_count,
+ *                      which jumps to cudaGetDeviceCount (a tail call)
  *   next               dlsym(RTLD_NEXT, "cudaGetDeviceCount") from the program
  *                      itself (the preloads come right after it) and call it
  *   weak WEAKLIB [PLUGIN]
@@ -140,6 +142,19 @@ static int next_count(void)
 	return 0;
 }
 
+static int tail(const char *lib)
+{
+	void *h = open_or_die(lib, RTLD_NOW | RTLD_LOCAL);
+	int (*f)(int *) = h ? (int (*)(int *))dlsym(h, "scope_tail_count") : NULL;
+	int n = -1, rc;
+
+	if (!f)
+		return 2;
+	rc = f(&n);
+	printf("scope_tail_count rc=%d count=%d\n", rc, n);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
@@ -174,6 +189,8 @@ int main(int argc, char **argv)
 		return handles(argv + 2);
 	if (strcmp(mode, "nvml-plt") == 0)
 		return nvml_plt(arg);
+	if (strcmp(mode, "tail") == 0)
+		return tail(arg);
 	if (strcmp(mode, "weak") == 0) {
 		if (argc > 3 && run(open_or_die(argv[3], RTLD_NOW | RTLD_LOCAL), "scope_plugin_run") != 0)
 			return 2;
