@@ -13,6 +13,9 @@
 #
 # Usage:
 #   bench/field.sh [--out DIR] [--budget SECONDS] [--no-nvcc] [--keep]
+#                  [--overhead-only] [--pairs N]
+#                    --overhead-only: only the training-loop overhead, in
+#                    N alternating pairs (default 4, at most 9)
 #   bench/field.sh --dry-run [--out DIR]     this machine: real toolkit
 #                    (no GPU) and the fakes of the test bed (make field-dry)
 #   bench/field.sh --analyze DIR             redo the reports (with this
@@ -55,6 +58,8 @@ MODE=device
 BUDGET=300
 NVCC_OK=1
 KEEP=0
+ONLY=
+PAIRS=4
 ANALYZE_DIR=
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -64,6 +69,8 @@ while [ $# -gt 0 ]; do
 	--budget) BUDGET=$2; shift 2 ;;
 	--no-nvcc) NVCC_OK=0; shift ;;
 	--keep) KEEP=1; shift ;;
+	--overhead-only) ONLY=overhead; shift ;;
+	--pairs) PAIRS=$2; shift 2 ;;
 	--analyze) MODE=analyze; ANALYZE_DIR=$2; shift 2 ;;
 	-h | --help) sed -n '2,30p' "$0"; exit 0 ;;
 	*) echo "field.sh: unknown argument $1" >&2; exit 64 ;;
@@ -179,6 +186,7 @@ run1() {
 #   the client without, then with the shim; the plan line says what the
 #   analysis expects (EXP_FINDINGS, EXP_CALLS: comma lists, "-" for none)
 pair() {
+	[ "$ONLY" = overhead ] && return 0
 	_pn=$1 _pt=$2
 	printf 'pair\t%s\t%s\t%s\t%s\t%s\n' "$_pn" "$3" "$4" "$5" "$6" >>"$PLAN"
 	shift 6
@@ -189,6 +197,7 @@ pair() {
 
 # induced NAME TIMEOUT EXP_FIRST_FINDING [VAR=VALUE...] -- CMD...  (with the shim only)
 induced() {
+	[ "$ONLY" = overhead ] && return 0
 	_in=$1 _it=$2
 	printf 'induced\t%s\t%s\n' "$_in" "$3" >>"$PLAN"
 	shift 3
@@ -382,11 +391,12 @@ pair jax 150 "$FW_RC" "$FW_FIND" - yes XLA_PYTHON_CLIENT_PREALLOCATE=false -- "$
 # ---- overhead: a small training loop, alternating without / with ----------
 printf 'overhead\ttrain\n' >>"$PLAN"
 say "overhead: training loop, alternating without and with the shim"
-for _i in 1 2 3 4; do
+case $PAIRS in [1-9]) ;; *) PAIRS=4 ;; esac
+for _i in $(seq 1 "$PAIRS"); do
 	for _v in without with; do
-		# each run needs ~60 s at worst; the fourth pair only when time is plenty
-		if [ "$(remaining 90)" -lt 90 ] && [ "$_i" -gt 1 ]; then continue; fi
-		if [ "$_i" = 4 ] && [ "$(remaining 200)" -lt 200 ]; then continue; fi
+		# a run takes 10-20 s on an H200 (torch's import included), up to
+		# ~60 s elsewhere: a pair after the first only while 60 s are left
+		if [ "$_i" -gt 1 ] && [ "$(remaining 60)" -lt 60 ]; then continue; fi
 		run1 "train$_i" "$_v" 90 -- "$PY" "$CL" train steps=1000 warmup=50
 	done
 done
