@@ -143,14 +143,27 @@ void rule_cudnn_cuda_mismatch(struct gs_fctx *cx)
 	if (!c || rt <= 0)
 		return;
 	bool major = gs_kn_cuda_major(built) != gs_kn_cuda_major(rt);
-	/* Minor newer than the runtime: only when the runtime's minor is known. */
+	/* Minor newer than the runtime: only when the runtime's minor is known.
+	 * NVIDIA's cuDNN support matrix supports a cuDNN build for CUDA N.x on
+	 * every N.y runtime when linked dynamically (cuDNN 9.19 for 13.1 on
+	 * 13.0): a healthy run gets no finding, a failing cuDNN call that no
+	 * earlier rule explained gets the difference as a possible cause. */
 	bool minor = !major && !major_only && gs_kn_cuda_minor(built) > gs_kn_cuda_minor(rt);
-	if (!major && !minor)
+	size_t failed = cx->p->calls.n;
+	for (size_t i = 0; minor && i < cx->p->calls.n && failed == cx->p->calls.n; i++) {
+		const struct gs_call *k = &cx->p->calls.v[i];
+		const char *fam = fq_family(k);
+		if (!cx->claimed_call[i] && k->has_rc && k->rc != 0 && fam && !strcmp(fam, "cudnn"))
+			failed = i;
+	}
+	if (!major && !(minor && failed < cx->p->calls.n))
 		return;
 	struct gs_fb b;
 	const struct gs_lib *lib = c->has_lib ? fq_lib(cx, c->lib) : NULL;
 	const struct gs_lib *rtlib = fq_lib_family(cx, "libcudart");
 	fb_init(&b, "cudnn-cuda-mismatch", major ? "error" : "warning");
+	if (!major)
+		fb_explain_call(cx, &b, failed);
 	fb_ev(&b, json_pack("{s:s, s:s, s:I, s:o}", "record", "call", "fn", c->fn ? c->fn : "?",
 			    "rc", (json_int_t)c->rc, "ver", c->ver ? json_deep_copy(c->ver) : json_null()));
 	fb_ev_lib(&b, lib);
@@ -169,8 +182,8 @@ void rule_cudnn_cuda_mismatch(struct gs_fctx *cx)
 			   "cudnn9-cuda-%d), or the CUDA %d runtime this cuDNN was built for.",
 		       gs_kn_cuda_major(rt), gs_kn_cuda_major(rt), gs_kn_cuda_major(built));
 	else
-		fb_fix(&b, "CUDA minor-version compatibility usually lets this run, but cuDNN may need "
-			   "CUDA %s features the %s runtime lacks: use a CUDA runtime of %s or newer, or a "
-			   "cuDNN build for CUDA %s.", a, r, a, r);
+		fb_fix(&b, "CUDA minor-version compatibility supports this pairing, but the failing call "
+			   "may need CUDA %s features the %s runtime lacks: use a CUDA runtime of %s or newer, "
+			   "or a cuDNN build for CUDA %s.", a, r, a, r);
 	fb_emit(cx, &b);
 }
