@@ -380,11 +380,29 @@ static void *route_sym(struct gs_regs *r, void *caller, void *real, void *watche
 	return watched;
 }
 
+/* RTLD_NEXT or RTLD_DEFAULT of a name the shim does not hook is never
+ * recorded or changed: it needs only the real dlsym, not the shim's
+ * start-up, which uses libc. That matters when the lookup comes from another
+ * preload's own start-up (AddressSanitizer's runtime finds every function it
+ * intercepts this way before its interceptors, libc's string functions
+ * among them, work). */
+static int plain_lookup(const struct gs_regs *r)
+{
+	int saved = errno, yes;
+
+	yes = ((void *)r->rdi == RTLD_NEXT || (void *)r->rdi == RTLD_DEFAULT) &&
+	      gs_hook_find((const char *)r->rsi) < 0 && gs_real_init() == 0;
+	errno = saved;
+	return yes;
+}
+
 void *gs_route_dlsym(struct gs_regs *r, void *caller)
 {
 	int saved = errno;
 	void *to;
 
+	if (plain_lookup(r))
+		return (void *)gs_real.dlsym;
 	gs_init();
 	to = route_sym(r, caller, (void *)gs_real.dlsym, (void *)gs_dlsym_watched,
 		       (void *)gs_dlsym_undefined, &r->rdx);
@@ -398,6 +416,8 @@ void *gs_route_dlvsym(struct gs_regs *r, void *caller)
 	int saved = errno;
 	void *to;
 
+	if (plain_lookup(r))
+		return (void *)gs_real.dlvsym;
 	gs_init();
 	to = route_sym(r, caller, (void *)gs_real.dlvsym, (void *)gs_dlvsym_watched,
 		       (void *)gs_dlvsym_undefined, &r->rcx);

@@ -54,16 +54,31 @@ static long long mono_ns(void)
 	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
+/* Name comparisons without libc: gs_hook_find runs in dlsym lookups made
+ * while another preload starts up (real.c says why). */
+static int prefix(const char *s, const char *p)
+{
+	while (*p && *s == *p)
+		s++, p++;
+	return !*p;
+}
+
 int gs_hook_find(const char *name)
 {
 	int i;
 
 	/* Every hooked name starts "cu" or "nvmlInit": most names stop here. */
-	if (!name || !((name[0] == 'c' && name[1] == 'u') || strncmp(name, "nvmlInit", 8) == 0))
+	if (!name || !(prefix(name, "cu") || prefix(name, "nvmlInit")))
 		return -1;
-	for (i = 0; i < GS_N_HOOKS; i++)
-		if (strcmp(gs_hooks[i].name, name) == 0)
+	for (i = 0; i < GS_N_HOOKS; i++) {
+		const char *n = gs_hooks[i].name;
+		size_t k = 0;
+
+		while (n[k] && n[k] == name[k])
+			k++;
+		if (n[k] == name[k])
 			return i;
+	}
 	return -1;
 }
 

@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <unistd.h>
 #include <sched.h>
 
 #include "config.h"
@@ -37,6 +38,15 @@ void gs_init(void)
 
 	if (__atomic_load_n(&state, __ATOMIC_ACQUIRE) == 2 || initializing)
 		return;
+	/* A hook reached from another object's pre-initialisation (a
+	 * preloaded AddressSanitizer runtime calls dlsym and dlerror from the
+	 * program's preinit_array) runs before libc has set up the
+	 * environment: the settings would read as all absent. Only the real
+	 * dl functions then; the start-up proper waits for a later call. */
+	if (!environ) {
+		gs_real_init();
+		return;
+	}
 	if (__atomic_compare_exchange_n(&state, &expect, 1, 0, __ATOMIC_ACQ_REL,
 					__ATOMIC_ACQUIRE)) {
 		initializing = 1;

@@ -7,40 +7,60 @@
  * libc, or another interposer loaded after us, as it should be. */
 #include <elf.h>
 #include <link.h>
+#include <stddef.h>
 #include <stdint.h>
-#include <string.h>
 
 #include "ident.h"
 #include "real.h"
 
 struct gs_real gs_real;
 
-struct find {
-	const char *soname;   /* "libc.so.6" */
-	const char *sym;
-	void *addr;
-};
+/* Bootstrapping runs inside the first dl call that reaches the shim, which
+ * can be another preload's own start-up: AddressSanitizer's runtime, when
+ * preloaded first, looks up its real functions with dlsym(RTLD_NEXT) before
+ * its interceptors work, and every libc string function the shim calls then
+ * lands in an interceptor that jumps to nothing. So this file calls no libc
+ * function: the loaded objects come from the dynamic linker's own list
+ * (_r_debug), names are compared here. */
+static int same(const char *a, const char *b)
+{
+	while (*a && *a == *b)
+		a++, b++;
+	return *a == *b;
+}
+
+static const char *base_name(const char *path)
+{
+	const char *b = path;
+
+	for (; *path; path++)
+		if (*path == '/')
+			b = path + 1;
+	return b;
+}
 
 /* GNU hash lookup (what ld.so does): a few probes instead of a scan of
  * the ~3000 symbols of libc. Every version of the name is looked at; the
  * default one is the one without the hidden bit. */
-static void *gnu_hash_find(const struct dl_phdr_info *info, const ElfW(Dyn) *dyn, const char *name)
+static void *gnu_hash_find(ElfW(Addr) base, const ElfW(Dyn) *dyn, const char *name)
 {
 	const ElfW(Sym) *symtab = NULL;
 	const ElfW(Half) *versym = NULL;
 	const uint32_t *gh = NULL;
-	const char *strtab = gs_elf_strtab(info, dyn);
+	const char *strtab = NULL;
 	uint32_t h = 5381, nbuckets, symoffset, bloom_size, idx;
 	const uint32_t *buckets, *chain;
 	const unsigned char *c;
 
 	for (; dyn && dyn->d_tag != DT_NULL; dyn++) {
 		if (dyn->d_tag == DT_SYMTAB)
-			symtab = (const void *)gs_elf_ptr(dyn->d_un.d_ptr, info->dlpi_addr);
+			symtab = (const void *)gs_elf_ptr(dyn->d_un.d_ptr, base);
+		else if (dyn->d_tag == DT_STRTAB)
+			strtab = (const char *)gs_elf_ptr(dyn->d_un.d_ptr, base);
 		else if (dyn->d_tag == DT_VERSYM)
-			versym = (const void *)gs_elf_ptr(dyn->d_un.d_ptr, info->dlpi_addr);
+			versym = (const void *)gs_elf_ptr(dyn->d_un.d_ptr, base);
 		else if (dyn->d_tag == DT_GNU_HASH)
-			gh = (const void *)gs_elf_ptr(dyn->d_un.d_ptr, info->dlpi_addr);
+			gh = (const void *)gs_elf_ptr(dyn->d_un.d_ptr, base);
 	}
 	if (!symtab || !strtab || !gh)
 		return NULL;
@@ -57,31 +77,23 @@ static void *gnu_hash_find(const struct dl_phdr_info *info, const ElfW(Dyn) *dyn
 		uint32_t ch = chain[idx - symoffset];
 		const ElfW(Sym) *sym = &symtab[idx];
 
-		if ((ch | 1) == (h | 1) && strcmp(strtab + sym->st_name, name) == 0 &&
+		if ((ch | 1) == (h | 1) && same(strtab + sym->st_name, name) &&
 		    sym->st_shndx != SHN_UNDEF && !(versym && (versym[idx] & 0x8000)))
-			return (void *)(info->dlpi_addr + sym->st_value);
+			return (void *)(base + sym->st_value);
 		if (ch & 1)
 			return NULL;
 	}
 }
 
-static int find_in_object(struct dl_phdr_info *info, size_t size, void *data)
-{
-	struct find *f = data;
-	const char *b = strrchr(info->dlpi_name, '/');
-
-	(void)size;
-	if (!b || strcmp(b + 1, f->soname) != 0)
-		return 0;
-	f->addr = gnu_hash_find(info, gs_elf_dynamic(info), f->sym);
-	return 1;
-}
-
+/* SYM as the loaded object named SONAME defines it (base namespace). */
 static void *elf_lookup(const char *soname, const char *sym)
 {
-	struct find f = { soname, sym, NULL };
-	dl_iterate_phdr(find_in_object, &f);
-	return f.addr;
+	const struct link_map *l;
+
+	for (l = _r_debug.r_map; l; l = l->l_next)
+		if (l->l_name && same(base_name(l->l_name), soname))
+			return gnu_hash_find(l->l_addr, l->l_ld, sym);
+	return NULL;
 }
 
 void *gs_real_next(const char *name)

@@ -174,4 +174,24 @@ for w in $workloads; do
 		done
 	done
 done
+
+# AddressSanitizer: an instrumented program wants its runtime first in the
+# process, so it is preloaded before the shim, or ASAN_OPTIONS lets another
+# preload come first. Either way ASan's runtime looks up its real functions
+# with dlsym while it starts, before its interceptors work (shim/real.c,
+# dlhooks.c plain_lookup, init.c): the shim must neither crash there nor
+# miss its settings. The c workload, built with -fsanitize=address.
+ASAN_RT=$(${CC:-cc} -print-file-name=libasan.so 2>/dev/null)
+if [ -x "$T/ni_soname_asan" ] && [ -e "$ASAN_RT" ]; then
+	w=c C_PLAIN=$C C=$T/ni_soname_asan
+	PRE0=$ASAN_RT PRE1="$ASAN_RT $SHIM"
+	run asan-first
+	PRE0='' PRE1=''
+	expect asan-first "an ASan-built program, its runtime preloaded before the shim"
+	run asan-any env ASAN_OPTIONS=verify_asan_link_order=0
+	expect asan-any "an ASan-built program, the shim first (verify_asan_link_order=0)"
+	C=$C_PLAIN
+else
+	skip "ASan-built program: no AddressSanitizer runtime for ${CC:-cc}"
+fi
 done_testing
