@@ -45,6 +45,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include "timing.h"
 #include <unistd.h>
 
 #define CUDART "/usr/local/cuda/lib64/libcudart.so.13"
@@ -55,26 +57,6 @@
 typedef int (*count_fn)(int *);
 static count_fn volatile gdc; /* volatile: every call site loads and calls */
 static volatile long sink;
-
-static long long now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
-static int cmp_ll(const void *a, const void *b)
-{
-	long long x = *(const long long *)a, y = *(const long long *)b;
-	return (x > y) - (x < y);
-}
-
-static void put(const char *name, long long *t, int reps, long calls)
-{
-	qsort(t, (size_t)reps, sizeof *t, cmp_ll);
-	printf("%s %.1f %.1f %ld %d\n", name, (double)t[reps / 2] / (double)calls,
-	       (double)t[0] / (double)calls, calls, reps);
-}
 
 /* SITES distinct call sites in one function. */
 #define CALL1 s += gdc(&c);

@@ -22,31 +22,13 @@
 #include <string.h>
 #include <time.h>
 
+#include "timing.h"
+
 #define MAX_REPS 101
 #define MAX_PLUGINS 256
 
 typedef long (*calls_fn)(long);
 static volatile long sink;
-
-static long long now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
-static int cmp_ll(const void *a, const void *b)
-{
-	long long x = *(const long long *)a, y = *(const long long *)b;
-	return (x > y) - (x < y);
-}
-
-static void put(const char *name, long long *t, int reps, long calls)
-{
-	qsort(t, (size_t)reps, sizeof *t, cmp_ll);
-	printf("%s %.1f %.1f %ld %d\n", name, (double)t[reps / 2] / (double)calls,
-	       (double)t[0] / (double)calls, calls, reps);
-}
 
 static calls_fn load(const char *path)
 {

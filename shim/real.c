@@ -85,12 +85,19 @@ static void *gnu_hash_find(ElfW(Addr) base, const ElfW(Dyn) *dyn, const char *na
 	}
 }
 
+/* The dynamic linker's list of loaded objects. Weak: a strong reference
+ * would make the shim need ld-linux.so by name, and the shim needs nothing
+ * but libc (ld.so, present in every dynamic process, answers it anyway). */
+extern struct r_debug gs_r_debug_ref __asm__("_r_debug") __attribute__((weak));
+
 /* SYM as the loaded object named SONAME defines it (base namespace). */
 static void *elf_lookup(const char *soname, const char *sym)
 {
 	const struct link_map *l;
 
-	for (l = _r_debug.r_map; l; l = l->l_next)
+	if (!&gs_r_debug_ref)
+		return NULL;
+	for (l = gs_r_debug_ref.r_map; l; l = l->l_next)
 		if (l->l_name && same(base_name(l->l_name), soname))
 			return gnu_hash_find(l->l_addr, l->l_ld, sym);
 	return NULL;
