@@ -192,6 +192,34 @@ def check_records(name, rep):
         out("PASS", "records-" + name, "%d processes, %s records, all complete" % (n, rep.get("records")))
 
 
+def check_stderr(name, a, b):
+    """The shim adds nothing to what the program writes on stderr. Frameworks
+    may print timing-dependent warnings, so a difference fails only when a
+    line that only the shim run printed names the shim."""
+    ea, eb = (a["err"] or "").splitlines(), (b["err"] or "").splitlines()
+    if ea == eb:
+        out("PASS", "stderr-" + name, "identical (%d lines)" % len(ea))
+        return
+    extra = [x for x in eb if x not in ea]
+    ours = [x for x in extra if "gpushim" in x.lower()]
+    if ours:
+        out("FAIL", "stderr-" + name, "the shim's run printed: %s" % " | ".join(ours)[:300])
+    else:
+        out("PASS", "stderr-" + name, "differs in %d line(s), none from the shim: %s" % (
+            len(extra), " | ".join(extra)[:200]))
+
+
+def check_stacks(name, rep):
+    """Stacks are on by default: a process whose calls carry none lost them
+    (the shim could not unwind)."""
+    calls = [c for p in rep.get("processes", []) for c in (p.get("calls") or [])]
+    if not calls:
+        return
+    with_stack = sum(1 for c in calls if c.get("stack"))
+    out("PASS" if with_stack else "FAIL", "stacks-" + name,
+        "%d of %d call records carry a stack" % (with_stack, len(calls)))
+
+
 def do_pair(name, exp_rc, exp_find, exp_calls, maps):
     a, b = run(name, "without"), run(name, "with")
     if a is None or b is None:
@@ -205,6 +233,7 @@ def do_pair(name, exp_rc, exp_find, exp_calls, maps):
     else:
         out("FAIL", "same-" + name, "without: rc %s: %s || with: rc %s: %s" % (
             a["rc"], a["out"].replace("\n", " | "), b["rc"], b["out"].replace("\n", " | ")))
+    check_stderr(name, a, b)
     if exp_rc == "*":  # dry run of a GPU framework on a machine without a GPU
         out("PASS", "rc-" + name, "exit %s without, %s with (any expected here)" % (a["rc"], b["rc"]))
     elif a["rc"] == int(exp_rc) and b["rc"] == int(exp_rc):
@@ -232,6 +261,7 @@ def do_pair(name, exp_rc, exp_find, exp_calls, maps):
             ",".join(want_ids), "; ".join(fdesc(f) for f in rep.get("findings", [])) or "none"))
     check_calls(name, rep, exp_calls)
     check_records(name, rep)
+    check_stacks(name, rep)
     if maps == "yes":
         check_maps(name, b, rep, CORE, "maps-" + name)
         check_maps(name, b, rep, WATCH, "maps-all-" + name)
