@@ -12,9 +12,10 @@
  *   int_arg   index of an integer argument worth recording, or -1
  *   str_arg   index of a string argument worth recording, or -1
  *   kind      GS_PLAIN, or GS_GETPROC (hands out entry points to wrap)
- *   missing_rc  returned when nothing but the shim defines the function,
- *             which only a weak reference or dlsym(RTLD_DEFAULT) can reach:
- *             the family's "library not found / no driver" status. */
+ *   missing_rc  returned when the calling object has no definition of the
+ *             function in its scope (a weak reference; nextdef.c): the
+ *             family's "library not found / no driver" status, recorded
+ *             with no_real so that it never passes for a library's answer. */
 GS_HOOK(nvmlInit,            "nvml",   GS_PROBE_NVML,   -1, NULL,            -1, NULL,          -1, NULL,     GS_PLAIN,   12)
 GS_HOOK(nvmlInit_v2,         "nvml",   GS_PROBE_NVML,   -1, NULL,            -1, NULL,          -1, NULL,     GS_PLAIN,   12)
 GS_HOOK(nvmlInitWithFlags,   "nvml",   GS_PROBE_NVML,   -1, NULL,             0, "flags",       -1, NULL,     GS_PLAIN,   12)
