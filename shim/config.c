@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/auxv.h>
 #include <sys/stat.h>
 #include "strl.h"
 
@@ -76,6 +77,20 @@ static int flag_env(const char *name)
 
 void gs_config_load(void)
 {
+	/* Secure mode: a set-uid or set-gid program, or one that gained
+	 * capabilities (the shim may be in /etc/ld.so.preload). Its
+	 * environment belongs to a user with less privilege than the process,
+	 * so no GPUSHIM_* setting is read: no sink path, no sysroot, no watch
+	 * list, no stack depth. The shim then records nothing at all: no sink
+	 * is opened, no stack walked, nothing written to stderr; the hooks
+	 * pass every call through unchanged (docs/how-it-works.md). */
+	if (getauxval(AT_SECURE)) {
+		gs_cfg.secure = 1;
+		gs_cfg.quiet = 1;
+		gs_cfg.stack_depth = 0;
+		gs_cfg.fifo[0] = gs_cfg.log[0] = gs_cfg.sysroot[0] = gs_cfg.watch[0] = '\0';
+		return;
+	}
 	gs_cfg.quiet = flag_env("GPUSHIM_QUIET");
 	gs_cfg.redact_argv = flag_env("GPUSHIM_REDACT_ARGV");
 	load_stack_depth();

@@ -3,6 +3,7 @@
 #define GS_CONFIG_H
 
 struct gs_config {
+	int secure;               /* AT_SECURE: nothing read, nothing recorded */
 	int stack_depth;          /* GPUSHIM_STACK, 0 = off */
 	int quiet;                /* GPUSHIM_QUIET */
 	int redact_argv;          /* GPUSHIM_REDACT_ARGV */

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "config.h"
 #include "dlerr.h"
 #include "fold.h"
 #include "gpuhooks.h"
@@ -218,7 +219,7 @@ static int no_real(int idx, const void *site)
 	Dl_info info;
 	void *map;
 
-	if (!gs_guard_enter() || cur_frame) {
+	if (!gs_guard_enter() || cur_frame || gs_cfg.secure) {
 		if (cur_frame) {
 			struct inner self = { idx, 0, rc, 1 };
 			note_inner(cur_frame, &self);
@@ -262,8 +263,8 @@ static int dispatch(int idx, int slot, void *real, const char *via, const void *
 		if (!real)
 			return no_real(idx, site);
 	}
-	if (gs_guard_busy())
-		return ((gs_fn)real)(a, b, c, d, e); /* the shim's own queries */
+	if (gs_guard_busy() || gs_cfg.secure) /* the shim's own queries; secure mode */
+		return ((gs_fn)real)(a, b, c, d, e);
 	outer = cur_frame;
 	me.n_inner = 0;
 	cur_frame = &me;

@@ -40,7 +40,9 @@ int gs_watched(const char *name_or_path)
 	const char *b;
 	size_t i;
 
-	if (!name_or_path)
+	/* Secure mode watches nothing: every dl call goes to glibc as it is,
+	 * with glibc's own secure-mode search rules (config.c). */
+	if (!name_or_path || gs_cfg.secure)
 		return 0;
 	b = gs_basename(name_or_path);
 	for (i = 0; i < (size_t)n_extra; i++)

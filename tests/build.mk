@@ -15,6 +15,12 @@ UNIT_SRCS_record_test := shim/record.c
 
 # Test programs are plain clients: no sanitizer (they run with and without
 # the shim and must behave like ordinary programs).
+# sec_probe has the shim itself as a DT_NEEDED (a set-uid process ignores
+# LD_PRELOAD paths): tests/t/perm-secure.sh.
+TEST_PROG_LIBS_sec_probe = -Wl,--no-as-needed $(abspath $(BUILD))/libgpushim.so \
+	-Wl,-rpath,$(abspath $(BUILD))
+$(BUILD)/tests/sec_probe: $(BUILD)/libgpushim.so
+
 $(BUILD)/tests/%: tests/progs/%.c
 	@mkdir -p $(@D)
 	$(CC) -std=gnu11 -O1 -g -Wall -Wextra -Werror -D_GNU_SOURCE $(TEST_PROG_FLAGS_$*) -o $@ $< -ldl -lpthread $(TEST_PROG_LIBS_$*)
