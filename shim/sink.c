@@ -108,12 +108,65 @@ static int open_fifo(int *rw)
 	return f;
 }
 
+/* GPUSHIM_LOG: a regular file of the real user's that nobody else can
+ * write, in a directory where nobody else can swap it (issue 17 item 2).
+ * A FIFO or a device could block the program or belong to another program;
+ * a file of another user's, or one others can write, is not ours to fill;
+ * in a world-writable directory without the sticky bit, anyone could put
+ * a file or a link there first. The checks hold whatever fs.protected_*
+ * says. The open itself is non-blocking (a FIFO without a reader would
+ * otherwise hang it) and follows no link in the last component. */
+static const char *log_refusal(const char *path, int f)
+{
+	char dir[sizeof gs_cfg.log];
+	struct stat st;
+	char *slash;
+
+	if (f < 0) {
+		gs_strlcpy(dir, path, sizeof dir);
+		slash = strrchr(dir, '/');
+		if (slash == dir)
+			slash[1] = '\0';
+		else if (slash)
+			*slash = '\0';
+		else
+			gs_strlcpy(dir, ".", sizeof dir);
+		if (stat(dir, &st) == 0 && (st.st_mode & S_IWOTH) && !(st.st_mode & S_ISVTX))
+			return "its directory is writable by anyone and not sticky";
+		return NULL;
+	}
+	if (fstat(f, &st) != 0)
+		return "it cannot be examined";
+	if (!S_ISREG(st.st_mode))
+		return "it is not a regular file";
+	if (st.st_uid != getuid())
+		return "it belongs to another user";
+	if (st.st_mode & (S_IWGRP | S_IWOTH))
+		return "others can write to it";
+	return NULL;
+}
+
 static int open_log(void)
 {
-	int f = open(gs_cfg.log, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	const char *why = log_refusal(gs_cfg.log, -1);
+	int f = -1;
 
-	if (f < 0)
-		gs_warn_once(&warned_log, "cannot open GPUSHIM_LOG %s: %s", gs_cfg.log, strerror(errno));
+	if (!why) {
+		f = open(gs_cfg.log, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY |
+				     O_CLOEXEC, 0600);
+		if (f < 0) {
+			gs_warn_once(&warned_log, "cannot open GPUSHIM_LOG %s: %s", gs_cfg.log,
+				     strerror(errno));
+			return -1;
+		}
+		why = log_refusal(gs_cfg.log, f);
+	}
+	if (why) {
+		if (f >= 0)
+			close(f);
+		gs_warn_once(&warned_log, "not writing to GPUSHIM_LOG %s: %s", gs_cfg.log, why);
+		return -1;
+	}
 	return f;
 }
 

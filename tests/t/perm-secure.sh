@@ -22,9 +22,12 @@ if [ "$(id -u)" != 0 ]; then
 fi
 D=$WORK/sec
 mkdir -p "$D"
-# Writable by nobody, so that without secure mode the set-uid process could
-# create the log there: the test must be able to fail.
-chmod 0777 "$WORK" "$D"
+# Writable by nobody (sticky, like /tmp, so that the shim's own rules for
+# GPUSHIM_LOG accept it in the control run), so that without secure mode
+# the set-uid process could create the log there: the test must be able to
+# fail.
+chmod 0755 "$WORK"
+chmod 1777 "$D"
 cp "$P" "$D/probe-plain"
 cp "$P" "$D/probe-suid"
 chown nobody "$D/probe-suid" && chmod 4755 "$D/probe-suid"
