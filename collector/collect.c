@@ -8,6 +8,7 @@
 #include "lines.h"
 #include "render.h"
 #include "syslog.h"
+#include "outfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -40,10 +41,11 @@ static void reopen_save(const struct gs_opts *o, struct gs_lines *l)
 {
 	if (!o->save)
 		return;
-	int fd = open(o->save, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0600);
+	const char *why;
+	int fd = gs_out_open(o->save, true, 0600, &why);
 	if (fd < 0) {
 		fprintf(stderr, "gpushim collect: SIGHUP: cannot reopen --save file %s: %s; "
-				"still writing to the old one\n", o->save, strerror(errno));
+				"still writing to the old one\n", o->save, why);
 		if (o->syslog)
 			gs_syslog_event(LOG_ERR, "reopen-failed", "save", o->save);
 		return;

@@ -5,10 +5,12 @@
 #include "junit.h"
 #include "escape.h"
 #include "drift_json.h"
+#include "outfile.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static void xml(FILE *f, const char *s)
 {
@@ -89,10 +91,16 @@ static size_t failed_cases(const struct gs_drift_out *d)
 
 int gs_junit_write(const char *path, const struct gs_drift_out *d, const char *cmd, const char *error)
 {
-	FILE *f = fopen(path, "we");
+	const char *why;
+	int fd = gs_out_open(path, false, 0666, &why);
+	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (fd >= 0 && !f) {
+		why = strerror(errno);
+		close(fd);
+	}
 	if (!f) {
 		fprintf(stderr, "gpushim %s: cannot write --junit file %s: %s; check the path\n", cmd, path,
-			strerror(errno));
+			why);
 		return -1;
 	}
 	json_t *procs = d ? json_object_get(d->result, "processes") : NULL;

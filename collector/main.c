@@ -1,6 +1,7 @@
 /* gpushim: the collector and command-line tool. Dispatches subcommands. */
 #include "cmds.h"
 #include "format.h"
+#include "outfile.h"
 
 #include <fcntl.h>
 #include <errno.h>
@@ -14,10 +15,11 @@ int gs_open_save(const struct gs_opts *o)
 {
 	if (!o->save)
 		return -1;
-	int fd = open(o->save, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0600);
+	const char *why;
+	int fd = gs_out_open(o->save, true, 0600, &why);
 	if (fd < 0) {
 		fprintf(stderr, "gpushim %s: cannot open --save file %s: %s; check the path\n",
-			o->cmd, o->save, strerror(errno));
+			o->cmd, o->save, why);
 		return -2;
 	}
 	return fd;

@@ -2,6 +2,7 @@
 #include "render.h"
 #include "codes.h"
 #include "findings.h"
+#include "outfile.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -61,10 +62,16 @@ FILE *gs_open_out(const struct gs_opts *o, FILE *deflt)
 {
 	if (!o->out || !strcmp(o->out, "-"))
 		return o->out ? stdout : deflt;
-	FILE *f = fopen(o->out, "we"); /* not inherited by CMD */
+	const char *why;
+	int fd = gs_out_open(o->out, false, 0666, &why); /* close-on-exec: not inherited by CMD */
+	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (fd >= 0 && !f) {
+		why = strerror(errno);
+		close(fd);
+	}
 	if (!f)
 		fprintf(stderr, "gpushim %s: cannot write the report to %s: %s; check the -o path\n",
-			o->cmd, o->out, strerror(errno));
+			o->cmd, o->out, why);
 	return f;
 }
 
