@@ -61,7 +61,7 @@ FUZZ_CC    ?= clang
 FUZZ_DIR   := $(BUILD)/fuzz
 FUZZ_SAN   := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_CFLAGS := -std=gnu11 -O1 -g -Icommon -Icollector -D_GNU_SOURCE $(FUZZ_SAN)
-FUZZ_SRC   := lines ingest ingest_fields record_parse record_scan intern model escape \
+FUZZ_SRC   := lines ingest ingest_fields record_parse record_scan intern model escape outfile \
               render_common render_json render_text codes codes_lookup \
               knowledge findings $(patsubst collector/%.c,%,$(wildcard collector/findings_*.c collector/rule_*.c))
 FUZZ_OBJ   := $(FUZZ_SRC:%=$(FUZZ_DIR)/obj/%.o)
