@@ -16,27 +16,7 @@
 #include <sys/sysmacros.h>
 
 #include "outfile.h"
-
-/* "." for a bare name, "/" for a file in the root. */
-static const char *dir_refusal(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	char dir[4096];
-	struct stat st;
-	size_t n = slash ? (size_t)(slash - path) : 0;
-
-	if (n >= sizeof dir)
-		return NULL; /* the open says what is wrong with such a path */
-	if (slash) {
-		memcpy(dir, path, n ? n : 1);
-		dir[n ? n : 1] = '\0';
-	} else {
-		strcpy(dir, ".");
-	}
-	if (stat(dir, &st) == 0 && (st.st_mode & S_IWOTH) && !(st.st_mode & S_ISVTX))
-		return "its directory is writable by anyone and not sticky";
-	return NULL;
-}
+#include "path_dir.h"
 
 static const char *file_refusal(const struct stat *st)
 {
@@ -56,7 +36,7 @@ int gs_out_open(const char *path, bool append, mode_t mode, const char **why)
 	struct stat st;
 	int fd, fl;
 
-	if ((*why = dir_refusal(path)) != NULL)
+	if ((*why = gs_dir_unsafe(path)) != NULL)
 		return -1;
 	fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC |
 				(append ? O_APPEND : 0), mode);

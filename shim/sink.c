@@ -9,10 +9,10 @@
 #include <sys/uio.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
-#include "strl.h"
 
 #include "config.h"
 #include "fdhigh.h"
+#include "path_dir.h"
 #include "sink.h"
 
 /* A missing or refused sink is retried at most this often. */
@@ -40,17 +40,10 @@ static const char *fifo_refusal(const char *path, struct stat *st)
 {
 	char dir[sizeof gs_cfg.fifo];
 	struct stat dst;
-	char *slash;
 	uid_t me = geteuid();
 
-	gs_strlcpy(dir, path, sizeof dir);
-	slash = strrchr(dir, '/');
-	if (slash == dir)
-		slash[1] = '\0';
-	else if (slash)
-		*slash = '\0';
-	else
-		gs_strlcpy(dir, ".", sizeof dir);
+	if (gs_path_dir(path, dir, sizeof dir) != 0)
+		return "its directory's name is too long";
 	if (lstat(path, st) != 0)
 		return NULL; /* absent: no collector, not a refusal */
 	if (stat(dir, &dst) != 0)
@@ -116,25 +109,10 @@ static int open_fifo(int *rw)
  * a file or a link there first. The checks hold whatever fs.protected_*
  * says. The open itself is non-blocking (a FIFO without a reader would
  * otherwise hang it) and follows no link in the last component. */
-static const char *log_refusal(const char *path, int f)
+static const char *log_refusal(int f)
 {
-	char dir[sizeof gs_cfg.log];
 	struct stat st;
-	char *slash;
 
-	if (f < 0) {
-		gs_strlcpy(dir, path, sizeof dir);
-		slash = strrchr(dir, '/');
-		if (slash == dir)
-			slash[1] = '\0';
-		else if (slash)
-			*slash = '\0';
-		else
-			gs_strlcpy(dir, ".", sizeof dir);
-		if (stat(dir, &st) == 0 && (st.st_mode & S_IWOTH) && !(st.st_mode & S_ISVTX))
-			return "its directory is writable by anyone and not sticky";
-		return NULL;
-	}
 	if (fstat(f, &st) != 0)
 		return "it cannot be examined";
 	if (!S_ISREG(st.st_mode))
@@ -148,7 +126,7 @@ static const char *log_refusal(const char *path, int f)
 
 static int open_log(void)
 {
-	const char *why = log_refusal(gs_cfg.log, -1);
+	const char *why = gs_dir_unsafe(gs_cfg.log);
 	int f = -1;
 
 	if (!why) {
@@ -159,7 +137,7 @@ static int open_log(void)
 				     strerror(errno));
 			return -1;
 		}
-		why = log_refusal(gs_cfg.log, f);
+		why = log_refusal(f);
 	}
 	if (why) {
 		if (f >= 0)
