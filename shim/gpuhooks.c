@@ -55,7 +55,7 @@ static long long mono_ns(void)
 	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-/* Name comparisons without libc: gs_hook_find runs in dlsym lookups made
+/* Without libc, like gs_streq: gs_hook_find runs in dlsym lookups made
  * while another preload starts up (real.c says why). */
 static int prefix(const char *s, const char *p)
 {
@@ -71,15 +71,9 @@ int gs_hook_find(const char *name)
 	/* Every hooked name starts "cu" or "nvmlInit": most names stop here. */
 	if (!name || !(prefix(name, "cu") || prefix(name, "nvmlInit")))
 		return -1;
-	for (i = 0; i < GS_N_HOOKS; i++) {
-		const char *n = gs_hooks[i].name;
-		size_t k = 0;
-
-		while (n[k] && n[k] == name[k])
-			k++;
-		if (n[k] == name[k])
+	for (i = 0; i < GS_N_HOOKS; i++)
+		if (gs_streq(gs_hooks[i].name, name))
 			return i;
-	}
 	return -1;
 }
 

@@ -22,13 +22,6 @@ struct gs_real gs_real;
  * lands in an interceptor that jumps to nothing. So this file calls no libc
  * function: the loaded objects come from the dynamic linker's own list
  * (_r_debug), names are compared here. */
-static int same(const char *a, const char *b)
-{
-	while (*a && *a == *b)
-		a++, b++;
-	return *a == *b;
-}
-
 static const char *base_name(const char *path)
 {
 	const char *b = path;
@@ -77,7 +70,7 @@ static void *gnu_hash_find(ElfW(Addr) base, const ElfW(Dyn) *dyn, const char *na
 		uint32_t ch = chain[idx - symoffset];
 		const ElfW(Sym) *sym = &symtab[idx];
 
-		if ((ch | 1) == (h | 1) && same(strtab + sym->st_name, name) &&
+		if ((ch | 1) == (h | 1) && gs_streq(strtab + sym->st_name, name) &&
 		    sym->st_shndx != SHN_UNDEF && !(versym && (versym[idx] & 0x8000)))
 			return (void *)(base + sym->st_value);
 		if (ch & 1)
@@ -98,7 +91,7 @@ static void *elf_lookup(const char *soname, const char *sym)
 	if (!&gs_r_debug_ref)
 		return NULL;
 	for (l = gs_r_debug_ref.r_map; l; l = l->l_next)
-		if (l->l_name && same(base_name(l->l_name), soname))
+		if (l->l_name && gs_streq(base_name(l->l_name), soname))
 			return gnu_hash_find(l->l_addr, l->l_ld, sym);
 	return NULL;
 }

@@ -27,6 +27,16 @@ struct gs_real {
 
 extern struct gs_real gs_real;
 
+/* String equality without libc: the bootstrap and the hook lookup run in
+ * dl calls made while another preload starts up, before its interceptors
+ * of libc's string functions work (real.c). */
+static inline int gs_streq(const char *a, const char *b)
+{
+	while (*a && *a == *b)
+		a++, b++;
+	return *a == *b;
+}
+
 /* Fills gs_real; safe to call more than once and from any hook. Returns 0
  * when every pointer is set. */
 int gs_real_init(void);
